@@ -1,0 +1,65 @@
+# The two set-up commands of the README: `make demo` and `make test`. Nothing else is needed on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/roer
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# CI sets REQUIRE_SERVICES=1: a missing PostgreSQL or Redis is then a failure, not a note.
+REQUIRE_SERVICES ?= 0
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-sqlite test-postgres lint format bench messages clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/roer migrate --no-input -v 0
+	$(BIN)/roer demo
+
+test: install
+	@redis_ok=1; $(BIN)/python -m roer.conf.probe redis $(REDIS_TEST_URL) || redis_ok=0; \
+	marker=""; \
+	if [ $$redis_ok = 0 ]; then \
+	  if [ "$(REQUIRE_SERVICES)" = 1 ]; then echo "FAIL: Redis is required and not reachable at $(REDIS_TEST_URL)"; exit 1; fi; \
+	  echo ">>> Redis not reachable at $(REDIS_TEST_URL): the Celery worker test is left out of this run."; \
+	  marker="-m 'not integration'"; \
+	fi; \
+	echo ">>> Test suite on SQLite"; \
+	eval ROER_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $$marker $(PYTEST_ARGS) || exit 1; \
+	if $(BIN)/python -m roer.conf.probe postgres $(POSTGRES_TEST_URL); then \
+	  echo ">>> Test suite on PostgreSQL ($(POSTGRES_TEST_URL))"; \
+	  eval DATABASE_URL=$(POSTGRES_TEST_URL) SECRET_KEY=test-only-not-secret ROER_TEST_REDIS_URL=$(REDIS_TEST_URL) \
+	    $(BIN)/pytest $$marker $(PYTEST_ARGS) || exit 1; \
+	elif [ "$(REQUIRE_SERVICES)" = 1 ]; then \
+	  echo "FAIL: PostgreSQL is required and not reachable at $(POSTGRES_TEST_URL)"; exit 1; \
+	else \
+	  echo ">>> PostgreSQL not reachable at $(POSTGRES_TEST_URL): ran the suite on SQLite only."; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+messages: install
+	cd src/roer && ../../$(BIN)/roer makemessages -l nl --no-location && ../../$(BIN)/roer compilemessages
+
+TARGET ?= all
+bench: install
+	$(BIN)/python -m bench $(TARGET)
+
+clean:
+	rm -rf $(VENV) var/test-* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from roer.accounts.constants import STAFF_ROLES, Role
+from roer.core.constants import ActorKind
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail address"), blank=True)
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Created by `roer demo`; listed on the home page.")
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def journal_actor_kind(self) -> str:
+        if self.is_staff_member or self.is_superuser:
+            return ActorKind.STAFF
+        if Role.CONTRACTOR in self.roles:
+            return ActorKind.CONTRACTOR
+        return ActorKind.TENANT

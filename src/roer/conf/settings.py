@@ -1,0 +1,246 @@
+"""Django settings: everything that varies between installations comes from the environment (conf/env.py)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import structlog
+from django.core.exceptions import ImproperlyConfigured
+
+from roer.conf.env import env_bool, env_int, env_list, env_optional, env_str
+
+SOURCE_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = SOURCE_ROOT.parents[1]
+VAR_DIR = Path(
+    env_str(
+        "ROER_VAR_DIR", str(PROJECT_ROOT / "var"), "Folder for the embedded database, secret key, exports."
+    )
+)
+
+DEBUG = env_bool("DEBUG", False, "Django debug pages. Never on in production.")
+
+_database_url = env_optional(
+    "DATABASE_URL", "Database, e.g. postgresql://user@host:5432/roer. Default: SQLite in ROER_VAR_DIR."
+)
+EMBEDDED = _database_url is None
+if _database_url is None:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES: dict[str, dict[str, object]] = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "roer.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+else:
+    DATABASES = {
+        "default": dict(dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True))
+    }
+
+
+def _secret_key() -> str:
+    given = env_optional(
+        "SECRET_KEY", "Django secret key. Required unless the embedded SQLite default is used."
+    )
+    if given:
+        return given
+    if not EMBEDDED:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DATABASE_URL points at a production database."
+        )
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+DEMO_MODE = env_bool(
+    "ROER_DEMO",
+    EMBEDDED,
+    "Demo mode: a banner on every page, demo logins and one-time codes on the home page.",
+)
+LEDGER_OWNER = env_str(
+    "ROER_LEDGER_OWNER",
+    "roer",
+    "Who owns the rent ledger: 'roer' (standalone) or 'erp' (an ERP is the master).",
+)
+if LEDGER_OWNER not in {"roer", "erp"}:
+    raise ImproperlyConfigured(f"ROER_LEDGER_OWNER={LEDGER_OWNER!r}: expected 'roer' or 'erp'")
+CORPORATION_NAME = env_str("ROER_CORPORATION_NAME", "Woonstichting Roer (demo)", "The corporation's name.")
+CREDITOR_ID = env_str(
+    "ROER_CREDITOR_ID", "NL98ZZZ999999999999", "SEPA creditor identifier (incassant-ID) for direct debits."
+)
+CREDITOR_IBAN = env_str(
+    "ROER_CREDITOR_IBAN", "NL91ABNA0417164300", "The corporation's IBAN that receives rent."
+)
+CREDITOR_BIC = env_str("ROER_CREDITOR_BIC", "ABNANL2A", "BIC of ROER_CREDITOR_IBAN.")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], "Comma-separated host names Roer answers to."
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [], "Comma-separated origins, e.g. https://huur.example.nl"
+)
+
+CELERY_BROKER_URL = env_optional(
+    "CELERY_BROKER_URL", "Celery broker, e.g. redis://127.0.0.1:6379/0. Absent: tasks run in-process."
+)
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env_optional("CELERY_RESULT_BACKEND", "Celery result backend; default none.")
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, "SMTP port.")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "", "SMTP user name.")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "STARTTLS to the SMTP server.")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Roer <noreply@roer.local>", "Sender of e-mail to tenants."
+)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if EMBEDDED
+    else "django.core.mail.backends.smtp.EmailBackend",
+    "Django e-mail backend. Default: console for the embedded demo, SMTP otherwise.",
+)
+
+SECURE_COOKIES = env_bool("ROER_SECURE_COOKIES", not EMBEDDED, "Send cookies over HTTPS only.")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "roer.core",
+    "roer.accounts",
+    "roer.tenancies",
+    "roer.ledger",
+    "roer.portal",
+    "roer.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "roer.conf.urls"
+WSGI_APPLICATION = "roer.conf.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SOURCE_ROOT / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "roer.core.context_processors.roer",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [SOURCE_ROOT / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+EXPORT_DIR = VAR_DIR / "exports"
+WHITENOISE_USE_FINDERS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Roer API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+OTP_TOTP_ISSUER = "Roer"
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structlog": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.processors.JSONRenderer()
+            if not DEBUG
+            else structlog.dev.ConsoleRenderer(colors=False),
+            "foreign_pre_chain": [
+                structlog.stdlib.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso"),
+            ],
+        }
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structlog"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)

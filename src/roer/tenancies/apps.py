@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenanciesConfig(AppConfig):
+    name = "roer.tenancies"
+    label = "tenancies"
+    verbose_name = "Tenancies"
