@@ -1,0 +1,17 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data: real files written outside this project (bank statements, VERA, event logs)."""
+    folder = Path(os.environ.get("ROER_SHARED_DIR", PROJECT_ROOT.parent / "shared")) / "data"
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing: clone Roer beside the shared folder, or set ROER_SHARED_DIR")
+    return folder
