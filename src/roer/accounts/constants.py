@@ -25,3 +25,31 @@ STAFF_ROLES = frozenset(
         Role.ADMINISTRATOR,
     }
 )
+
+# The one password of every demo account. Demo mode says so on every page; never used outside it.
+DEMO_PASSWORD = "roer-demo-2026"
+
+# One demo account per staff role, plus a contractor; their usernames are Dutch, like the people who use them.
+DEMO_USERNAMES: dict[str, str] = {
+    Role.SOCIAL_MANAGER: "sociaal",
+    Role.COLLECTIONS_OFFICER: "incasso",
+    Role.PROCESS_SUPERVISOR: "opzichter",
+    Role.CUSTOMER_SERVICE: "klantenservice",
+    Role.FINANCE_OFFICER: "financien",
+    Role.ADMINISTRATOR: "beheer",
+    Role.CONTRACTOR: "aannemer",
+}
+
+# How many one-time backup codes a staff account holds when its codes are (re)issued.
+STATIC_CODE_COUNT = 10
+
+# How many demo tenant logins the home page lists.
+DEMO_TENANT_LOGINS_SHOWN = 5
+
+
+class SecondFactorMethod(models.TextChoices):
+    """How a person proved the second factor at sign-in."""
+
+    NONE = "none", _("None")
+    TOTP = "totp", _("Authenticator app")
+    STATIC = "static", _("Backup code")

@@ -30,6 +30,11 @@ class User(AbstractUser):
         return bool(self.roles & STAFF_ROLES)
 
     @property
+    def requires_second_factor(self) -> bool:
+        """Staff, and anyone who may enter the admin, sign in with two factors: they see personal data."""
+        return self.is_staff_member or self.is_staff or self.is_superuser
+
+    @property
     def journal_actor_kind(self) -> str:
         if self.is_staff_member or self.is_superuser:
             return ActorKind.STAFF

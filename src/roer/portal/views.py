@@ -1,6 +1,11 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from roer.accounts.selectors import demo_logins
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {})
+    # Demo logins exist only to be shown in a demo; outside it they are not even read.
+    logins = demo_logins() if settings.DEMO_MODE else []
+    return render(request, "portal/home.html", {"demo_logins": logins})

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 
 from roer.accounts.models import User
 
+PASSWORD = "correct horse battery"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -11,7 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.nl")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
