@@ -4,14 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
 
 from roer.accounts.models import User
-
-# The admin shows everyone's personal data: it asks for the second factor, like every staff page.
-# (The cleaner form is an AdminConfig with default_site; this line keeps settings.py untouched.)
-admin.site.__class__ = OTPAdminSite
-
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

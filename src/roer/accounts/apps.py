@@ -15,3 +15,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="roer_role_groups")
+
