@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "roer.accounts",
     "roer.tenancies",
     "roer.ledger",
+    "roer.casework",
     "roer.portal",
     "roer.demo",
 ]
