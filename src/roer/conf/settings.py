@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import structlog
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from roer.conf.env import env_bool, env_int, env_list, env_optional, env_str
@@ -100,6 +101,13 @@ CELERY_RESULT_BACKEND = env_optional("CELERY_RESULT_BACKEND", "Celery result bac
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Scheduled work; each task is idempotent, so a repeated or late run does no harm.
+CELERY_BEAT_SCHEDULE = {
+    "charge-next-month-rent": {
+        "task": "roer.ledger.charge_next_month_rent",
+        "schedule": crontab(minute=0, hour=2, day_of_month="25-31"),
+    },
+}
 
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, "SMTP port.")
