@@ -15,3 +15,9 @@ def shared_data() -> Path:
     if not folder.is_dir():
         pytest.fail(f"{folder} is missing: clone Roer beside the shared folder, or set ROER_SHARED_DIR")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers cost a third of a second a password by design; tests make hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from roer.core.money import ZERO
+from roer.core.money import ZERO, euros
 from roer.ledger.allocation import Allocation, Movement, allocate
 from roer.ledger.constants import BankEntryStatus
 from roer.ledger.models import BankEntry, LedgerEntry
@@ -18,7 +18,8 @@ def balance_on(*, tenancy_id: int, day: dt.date) -> Decimal:
     total = LedgerEntry.objects.filter(tenancy_id=tenancy_id, date__lte=day).aggregate(total=Sum("amount"))[
         "total"
     ]
-    return total if total is not None else ZERO
+    # SQLite sums decimals as floats; cents are what we mean.
+    return euros(total) if total is not None else ZERO
 
 
 def balances_on(*, day: dt.date) -> dict[int, Decimal]:
@@ -29,7 +30,7 @@ def balances_on(*, day: dt.date) -> dict[int, Decimal]:
         .annotate(total=Sum("amount"))
         .values_list("tenancy_id", "total")
     )
-    return dict(rows)
+    return {tenancy_id: euros(total) for tenancy_id, total in rows}
 
 
 def allocation_on(*, tenancy_id: int, day: dt.date) -> Allocation:
