@@ -43,6 +43,8 @@ class BankEntryFlag(models.TextChoices):
     INVALID_IBAN = "invalid_iban", _("The counterparty IBAN fails its check")
     FOREIGN_CURRENCY = "foreign_currency", _("Not in euros")
     RETURN_UNMATCHED = "return_unmatched", _("A return that matched no tenancy")
+    BATCH = "batch", _("Several payments booked as one entry")
+    AMBIGUOUS = "ambiguous", _("Fits more than one tenancy")
 
 
 class ReturnReason(models.TextChoices):

@@ -7,6 +7,7 @@ the plain sum of amounts up to that date, so one SQL SUM answers it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from roer.ledger.constants import BankEntryStatus, EntryKind, EntrySource, PaymentChannel, StatementFormat
@@ -48,6 +49,13 @@ class BankEntry(models.Model):
     tenancy = models.ForeignKey(
         "tenancies.Tenancy", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_entries"
     )
+    # Set when a finance officer resolves the entry from the unmatched queue; the note stays here,
+    # never in the journal.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling_note = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "booking_date"], name="bank_entry_queue")]

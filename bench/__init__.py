@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench [TARGET=name]`. Not tests: they measure, print and record figures."""

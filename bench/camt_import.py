@@ -1,0 +1,130 @@
+"""camt_import: `roer import_statement` of a 100,000-entry camt.053 against its floor.
+
+The floor is a bare lxml iterparse of the same file that only counts entries: no Python objects per
+entry, no database. Both run as child processes so that each one's peak memory (ru_maxrss from
+wait4) is its own. The import runs into a fresh SQLite database in a temporary ROER_VAR_DIR,
+migrated and seeded with the tenancies the statement pays to (neither step is timed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.camt_data import TENANCIES, statement_file
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+README = Path(__file__).parent / "README.md"
+SIZES = (10_000, 100_000)
+TARGET_SECONDS = 15.0
+TARGET_RATIO = 5.0
+FLAT_MEMORY_GROWTH = 1.25  # peak memory at 100k entries at most 25% above that at 10k
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def _child(command: list[str], env: dict[str, str]) -> Run:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    stdout = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
+    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, stdout=stdout)
+
+
+def _environment(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ROER_VAR_DIR=str(var_dir), LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    return env
+
+
+def measure(entries: int) -> tuple[Run, Run, dict[str, object]]:
+    path = statement_file(entries)
+    floor = _child([sys.executable, "-m", "bench.floor", str(path)], dict(os.environ))
+    if int(floor.stdout) != entries:
+        raise SystemExit(f"the floor counted {floor.stdout.strip()} entries in {path.name}, not {entries}")
+    with tempfile.TemporaryDirectory(prefix="roer-bench-") as folder:
+        env = _environment(Path(folder))
+        _child([str(BIN / "roer"), "migrate", "--no-input", "-v", "0"], env)
+        _child([sys.executable, "-m", "bench.seed", str(TENANCIES)], env)
+        imported = _child([str(BIN / "roer"), "import_statement", str(path), "--json"], env)
+    summary = json.loads(imported.stdout)
+    if summary["entries_read"] != entries:
+        raise SystemExit(f"the import read {summary['entries_read']} entries, not {entries}")
+    return floor, imported, summary
+
+
+def _report(results: dict[int, tuple[Run, Run, dict[str, object]]]) -> tuple[list[str], bool]:
+    lines = [
+        "| entries | floor time | import time | time ratio | floor peak | import peak | matched | returns | unmatched |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for entries, (floor, imported, summary) in results.items():
+        lines.append(
+            f"| {entries:,} | {floor.seconds:.2f} s | {imported.seconds:.2f} s | "
+            f"{imported.seconds / floor.seconds:.1f}× | {floor.peak_mb:.0f} MB | {imported.peak_mb:.0f} MB | "
+            f"{summary['matched']:,} | {summary['returns']:,} | {summary['unmatched']:,} |"
+        )
+    small, large = results[SIZES[0]][1], results[SIZES[-1]][1]
+    floor_large = results[SIZES[-1]][0]
+    ratio = large.seconds / floor_large.seconds
+    growth = large.peak_mb / small.peak_mb
+    checks = [
+        (
+            f"import of {SIZES[-1]:,} entries ≤ {TARGET_SECONDS:.0f} s",
+            large.seconds <= TARGET_SECONDS,
+            f"{large.seconds:.2f} s",
+        ),
+        (f"time ratio to the floor ≤ {TARGET_RATIO:.0f}", ratio <= TARGET_RATIO, f"{ratio:.1f}×"),
+        (
+            f"flat memory: peak at {SIZES[-1]:,} ≤ {FLAT_MEMORY_GROWTH:.2f}× peak at {SIZES[0]:,}",
+            growth <= FLAT_MEMORY_GROWTH,
+            f"{growth:.2f}×",
+        ),
+    ]
+    lines.append("")
+    lines.extend(f"- {'met' if ok else 'MISSED'}: {label} — {value}" for label, ok, value in checks)
+    return lines, all(ok for _label, ok, _value in checks)
+
+
+def _write_readme(lines: list[str]) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- camt_import:start -->", "<!-- camt_import:end -->"
+    block = "\n".join(
+        [
+            start,
+            f"Measured {time.strftime('%Y-%m-%d')} with `make bench TARGET=camt_import`:",
+            "",
+            *lines,
+            end,
+        ]
+    )
+    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+    README.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    results = {entries: measure(entries) for entries in SIZES}
+    lines, met = _report(results)
+    print("\n".join(lines))
+    _write_readme(lines)
+    return 0 if met else 1
