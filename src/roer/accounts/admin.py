@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roer.accounts.models import User
 
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "role_list", "is_active", "is_demo", "last_login")

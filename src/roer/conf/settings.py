@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "roer.tenancies",
     "roer.ledger",
     "roer.casework",
+    "roer.arrears",
     "roer.portal",
     "roer.demo",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
@@ -38,6 +39,19 @@ def plain_facts(facts: Mapping[str, Any], *, check_personal: bool = True) -> dic
     return json.loads(json.dumps(dict(facts), cls=DjangoJSONEncoder))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append; `actor=None` means the system acted."""
+
+    activity: str
+    subjects: Sequence[Subject]
+    actor: JournalActor | None = None
+    channel: Channel | str = ""
+    rule_versions: Sequence[RuleVersion] = ()
+    facts: Mapping[str, Any] | None = None
+    occurred_at: dt.datetime | None = None
+
+
 def record(
     *,
     activity: str,
@@ -49,27 +63,58 @@ def record(
     occurred_at: dt.datetime | None = None,
 ) -> JournalEvent:
     """Append one event. `actor=None` means the system acted."""
-    refs = list(dict.fromkeys(subject_ref(s) for s in subjects))
-    if not refs:
-        raise ValueError("a journal event is about at least one subject")
+    entry = Entry(
+        activity=activity,
+        subjects=list(subjects),
+        actor=actor,
+        channel=channel,
+        rule_versions=list(rule_versions),
+        facts=facts,
+        occurred_at=occurred_at,
+    )
+    return record_many([entry])[0]
+
+
+def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
+    """Append many events in three queries: batch jobs (bank files, nightly runs) write thousands."""
+    now = timezone.now()
+    prepared = []
+    for entry in entries:
+        refs = list(dict.fromkeys(subject_ref(s) for s in entry.subjects))
+        if not refs:
+            raise ValueError(f"a journal event is about at least one subject: {entry.activity}")
+        event = JournalEvent(
+            occurred_at=entry.occurred_at or now,
+            activity=entry.activity,
+            actor_kind=entry.actor.journal_actor_kind if entry.actor is not None else ActorKind.SYSTEM,
+            actor_id=entry.actor.pk if entry.actor is not None else None,
+            channel=entry.channel,
+            facts=plain_facts(entry.facts or {}),
+        )
+        prepared.append((event, refs, {v.pk for v in entry.rule_versions}))
+    if not prepared:
+        return []
     with transaction.atomic():
-        event = JournalEvent.objects.create(
-            occurred_at=occurred_at or timezone.now(),
-            activity=activity,
-            actor_kind=actor.journal_actor_kind if actor is not None else ActorKind.SYSTEM,
-            actor_id=actor.pk if actor is not None else None,
-            channel=channel,
-            facts=plain_facts(facts or {}),
-        )
+        events = JournalEvent.objects.bulk_create([event for event, _refs, _versions in prepared])
         JournalSubject.objects.bulk_create(
-            [JournalSubject(event=event, kind=ref.kind, subject_id=ref.id) for ref in refs]
+            [
+                JournalSubject(event=event, kind=ref.kind, subject_id=ref.id)
+                for event, (_e, refs, _v) in zip(events, prepared, strict=True)
+                for ref in refs
+            ]
         )
-        versions = {v.pk: v for v in rule_versions}
         JournalRuleVersion.objects.bulk_create(
-            [JournalRuleVersion(event=event, rule_version_id=pk) for pk in versions]
+            [
+                JournalRuleVersion(event=event, rule_version_id=pk)
+                for event, (_e, _r, versions) in zip(events, prepared, strict=True)
+                for pk in sorted(versions)
+            ]
         )
-    logger.info("journal_recorded", activity=activity, subjects=[str(r) for r in refs], event_id=event.pk)
-    return event
+    if len(events) == 1:
+        logger.info("journal_recorded", activity=events[0].activity, event_id=events[0].pk)
+    else:
+        logger.info("journal_recorded_many", count=len(events))
+    return events
 
 
 def events_for(subject: Subject) -> list[JournalEvent]:

@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from roer.accounts.tests.factories import UserFactory
 from roer.core import journal
@@ -78,3 +80,22 @@ def test_indexes_serve_subject_activity_and_rule_version_queries():
     assert ("core.journalevent", ("activity", "occurred_at")) in indexed
     assert ("core.journalsubject", ("kind", "subject_id")) in indexed
     assert ("core.journalruleversion", ("rule_version", "event")) in indexed
+
+
+def test_record_many_appends_a_batch_in_a_constant_number_of_queries():
+    def batch(size: int, offset: int) -> list[journal.Entry]:
+        return [
+            journal.Entry(
+                activity="payment_received", subjects=[SubjectRef("tenancies.tenancy", str(n)), REPAIR]
+            )
+            for n in range(offset, offset + size)
+        ]
+
+    with CaptureQueriesContext(connection) as two:
+        journal.record_many(batch(2, 0))
+    with CaptureQueriesContext(connection) as fifty:
+        events = journal.record_many(batch(50, 100))
+    assert len(fifty) == len(two) <= 5
+    assert len(events) == 50
+    assert [e.pk for e in journal.events_for(SubjectRef("tenancies.tenancy", "149"))] == [events[-1].pk]
+    assert len(journal.events_for(REPAIR)) == 52

@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 
 from roer.accounts.models import User
 from roer.core import journal
-from roer.core.constants import ActorKind
-from roer.core.models import JournalEvent, JournalSubject
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef, subject_ref
 from roer.ledger.bank import ParsedEntry, detect_format, read_entries
@@ -272,31 +270,9 @@ def _event(bank_entry: BankEntry, outcome: Outcome) -> _Event | None:
 
 
 def _journal_batch(events: list[_Event]) -> None:
-    """One event per booking, written for a whole batch at once.
-
-    The same rows `journal.record` writes (system actor, plain facts checked for personal data, one
-    subject row per subject) in three queries per batch instead of three per event: per event, the
-    journal was most of the import's time. Move this into `roer.core.journal` as `record_many` (asked
-    of the core's owner) and call that instead.
-    """
-    now = timezone.now()
-    rows = JournalEvent.objects.bulk_create(
-        [
-            JournalEvent(
-                occurred_at=now,
-                activity=e.activity,
-                actor_kind=ActorKind.SYSTEM,
-                facts=journal.plain_facts(e.facts),
-            )
-            for e in events
-        ]
-    )
-    JournalSubject.objects.bulk_create(
-        [
-            JournalSubject(event=row, kind=ref.kind, subject_id=ref.id)
-            for row, e in zip(rows, events, strict=True)
-            for ref in e.subjects
-        ]
+    """One event per booking, appended for a whole batch at once."""
+    journal.record_many(
+        [journal.Entry(activity=e.activity, subjects=e.subjects, facts=e.facts) for e in events]
     )
 
 
