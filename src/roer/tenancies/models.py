@@ -61,12 +61,12 @@ class Tenancy(models.Model):
     payment_method = models.CharField(
         max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
     )
-    iban = models.CharField(max_length=34, blank=True)
+    iban = models.CharField(max_length=34, blank=True, db_index=True)
     iban_valid = models.BooleanField(default=True)
     payment_reference = models.CharField(
         max_length=35, unique=True, null=True, blank=True, help_text=_("Structured reference on transfers.")
     )
-    mandate_id = models.CharField(max_length=35, blank=True)
+    mandate_id = models.CharField(max_length=35, blank=True, db_index=True)
     mandate_date = models.DateField(null=True, blank=True)
     service_subscription = models.BooleanField(default=False)
     household_size = models.PositiveSmallIntegerField(default=1)

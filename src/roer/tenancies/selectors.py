@@ -45,3 +45,33 @@ def rent_valid_on(rents: Sequence[Rent], day: dt.date) -> Rent | None:
     """The latest rent row on or before `day` (rows in any order)."""
     valid = [rent for rent in rents if rent.valid_from <= day]
     return max(valid, key=lambda rent: rent.valid_from) if valid else None
+
+
+def tenancy_ids_by_payment_reference(references: Iterable[str]) -> dict[str, int]:
+    """Tenancy ids by their structured payment reference, upper case."""
+    found: dict[str, int] = {}
+    for batch in chunked(sorted(set(references)), IN_BATCH):
+        found.update(
+            (str(reference).upper(), pk)
+            for reference, pk in Tenancy.objects.filter(payment_reference__in=batch).values_list(
+                "payment_reference", "pk"
+            )
+        )
+    return found
+
+
+def tenancy_periods_by_iban(ibans: Iterable[str]) -> list[tuple[int, str, dt.date, dt.date | None]]:
+    """(id, iban as stored, start, end) of the tenancies paying from these IBANs, as stored."""
+    rows: list[tuple[int, str, dt.date, dt.date | None]] = []
+    for batch in chunked(sorted(set(ibans)), IN_BATCH):
+        rows.extend(
+            Tenancy.objects.filter(iban__in=batch).values_list("pk", "iban", "start_date", "end_date")
+        )
+    return rows
+
+
+def tenancy_ids_by_mandate(mandate_ids: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for batch in chunked(sorted(set(mandate_ids)), IN_BATCH):
+        found.update(Tenancy.objects.filter(mandate_id__in=batch).values_list("mandate_id", "pk"))
+    return found

@@ -40,6 +40,11 @@ from roer.ledger.constants import (
 )
 from roer.ledger.models import BankEntry, BankStatement, LedgerEntry
 from roer.tenancies.models import Tenancy
+from roer.tenancies.selectors import (
+    tenancy_ids_by_mandate,
+    tenancy_ids_by_payment_reference,
+    tenancy_periods_by_iban,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -162,29 +167,15 @@ def _lookups(entries: Sequence[ParsedEntry]) -> Lookups:
         end_to_ends |= e
     lookups = Lookups()
     if references:
-        by_reference: dict[str, int] = {}
-        for chunk in _chunked(references):
-            by_reference.update(
-                (str(ref).upper(), pk)
-                for ref, pk in Tenancy.objects.filter(payment_reference__in=chunk).values_list(
-                    "payment_reference", "pk"
-                )
-            )
-        lookups.by_reference = by_reference
+        lookups.by_reference = tenancy_ids_by_payment_reference(references)
     if ibans:
         by_iban: dict[str, list[TenancyWindow]] = defaultdict(list)
         # Tenancies may hold the IBAN compact or in groups of four; both are asked for.
-        for chunk in _chunked(ibans | {_spaced(iban) for iban in ibans}):
-            for pk, iban, start, end in Tenancy.objects.filter(iban__in=chunk).values_list(
-                "pk", "iban", "start_date", "end_date"
-            ):
-                by_iban[compact_iban(iban)].append(TenancyWindow(pk, start, end))
+        for pk, iban, start, end in tenancy_periods_by_iban(ibans | {_spaced(iban) for iban in ibans}):
+            by_iban[compact_iban(iban)].append(TenancyWindow(pk, start, end))
         lookups.by_iban = by_iban
     if mandates:
-        by_mandate: dict[str, int] = {}
-        for chunk in _chunked(mandates):
-            by_mandate.update(Tenancy.objects.filter(mandate_id__in=chunk).values_list("mandate_id", "pk"))
-        lookups.by_mandate = by_mandate
+        lookups.by_mandate = tenancy_ids_by_mandate(mandates)
     if end_to_ends:
         # The collection a return undoes was booked as a direct-debit payment under its end-to-end id.
         by_end_to_end: dict[str, int] = {}
