@@ -15,4 +15,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="roer_role_groups")
-
