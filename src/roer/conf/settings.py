@@ -226,7 +226,7 @@ SPECTACULAR_SETTINGS = {"TITLE": "Roer API", "VERSION": "1", "SERVE_INCLUDE_SCHE
 
 OTP_TOTP_ISSUER = "Roer"
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING" if EMBEDDED else "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,1 @@
+"""Writes of the arrears app: the nightly collections run, letters, collection costs, episodes."""
