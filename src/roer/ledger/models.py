@@ -95,3 +95,23 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind} {self.amount}"
+
+
+class DirectDebitCollection(models.Model):
+    """A collection put in a pain.008 file; once one exists under a mandate, the next is recurring (RCUR)."""
+
+    tenancy = models.ForeignKey(
+        "tenancies.Tenancy", on_delete=models.PROTECT, related_name="direct_debit_collections"
+    )
+    month = models.DateField(help_text="The first of the month collected.")
+    mandate_id = models.CharField(max_length=35)
+    sequence = models.CharField(max_length=4, help_text="FRST or RCUR, as exported.")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    message_id = models.CharField(max_length=35)
+    collection_date = models.DateField()
+    exported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenancy", "month"], name="one_collection_per_month")]
+        indexes = [models.Index(fields=["tenancy", "mandate_id"], name="collection_mandate")]

@@ -27,6 +27,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -39,7 +40,7 @@ from roer.core.dates import next_working_day
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef
 from roer.ledger.constants import EntryKind, PaymentChannel
-from roer.ledger.models import LedgerEntry
+from roer.ledger.models import DirectDebitCollection, LedgerEntry
 from roer.ledger.services.rent import last_day_of
 from roer.tenancies.constants import PaymentMethod
 from roer.tenancies.selectors import tenancies_active_between
@@ -62,6 +63,7 @@ class SkipReason:
 
 @dataclass(frozen=True)
 class Collection:
+    tenancy_id: int
     tenancy_reference: str
     debtor_name: str
     iban: str
@@ -150,6 +152,32 @@ def _earlier_collections(tenancy_ids: list[int], before: dt.date) -> dict[int, l
     return dates
 
 
+def _mandates_collected_before(tenancy_ids: list[int], month: dt.date) -> set[tuple[int, str]]:
+    """(tenancy, mandate) pairs already collected in an earlier exported file, booked by the bank or not."""
+    return set(
+        DirectDebitCollection.objects.filter(tenancy_id__in=tenancy_ids, month__lt=month).values_list(
+            "tenancy_id", "mandate_id"
+        )
+    )
+
+
+def _collections_record(export: DirectDebitExport) -> None:
+    """Keep what the file collects, so the next month knows the mandate was used (FRST → RCUR)."""
+    for collection in export.collections:
+        DirectDebitCollection.objects.update_or_create(
+            tenancy_id=collection.tenancy_id,
+            month=export.month,
+            defaults={
+                "mandate_id": collection.mandate_id,
+                "sequence": collection.sequence,
+                "amount": collection.amount,
+                "end_to_end_id": collection.end_to_end_id,
+                "message_id": export.message_id,
+                "collection_date": export.collection_date,
+            },
+        )
+
+
 def collections_for_month(
     *, month: dt.date, collection_date: dt.date
 ) -> tuple[list[Collection], list[dict[str, str]]]:
@@ -164,10 +192,12 @@ def collections_for_month(
     ids = [t.pk for t in tenancies]
     charges: dict[int, Decimal] = {}
     earlier: dict[int, list[dt.date]] = {}
+    exported: set[tuple[int, str]] = set()
     for start in range(0, len(ids), 1000):
         batch = ids[start : start + 1000]
         charges.update(_month_charges(batch, month))
         earlier.update(_earlier_collections(batch, month))
+        exported.update(_mandates_collected_before(batch, month))
 
     for tenancy in tenancies:
 
@@ -192,10 +222,13 @@ def collections_for_month(
             skip(SkipReason.TENANT_DECEASED)
         else:
             mandate_date = tenancy.mandate_date
-            used = any(day >= mandate_date for day in earlier.get(tenancy.pk, []))
+            used = (tenancy.pk, tenancy.mandate_id) in exported or any(
+                day >= mandate_date for day in earlier.get(tenancy.pk, [])
+            )
             bic = iban.bic
             collections.append(
                 Collection(
+                    tenancy_id=tenancy.pk,
                     tenancy_reference=tenancy.reference,
                     debtor_name=main.name,
                     iban=str(iban.compact),
@@ -287,7 +320,9 @@ def direct_debits_export(
     export.collections, export.skipped = collections_for_month(month=month, collection_date=collection_date)
     if export.collections:
         export.path = output or default_output_path(month)
-        _write_atomically(export.path, pain008_render(export=export))
+        with transaction.atomic():
+            _collections_record(export)
+            _write_atomically(export.path, pain008_render(export=export))
     facts = {k: v for k, v in export.as_dict().items() if k not in {"skipped", "file"}}
     facts["skipped"] = len(export.skipped)
     journal.record(

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from lxml import etree
 
 from roer.ledger.constants import EntryKind, EntrySource, PaymentChannel
-from roer.ledger.models import LedgerEntry
+from roer.ledger.models import DirectDebitCollection, LedgerEntry
 from roer.ledger.services.direct_debit import pain008_schema
 from roer.tenancies.tests.factories import PersonFactory, TenancyFactory
 
@@ -138,3 +138,22 @@ def test_nobody_to_collect_writes_no_file(export_dir):
     call_command("export_direct_debits", "--month", "2026-04", stdout=out)
     assert "Nobody to collect for 2026-04; no file written." in out.getvalue()
     assert not export_dir.exists()
+
+
+def test_an_exported_first_collection_makes_the_next_month_recurring_before_the_bank_books_it():
+    tenancy = TenancyFactory(direct_debit=True, start_date=dt.date(2026, 3, 1))
+    march = dt.date(2026, 3, 1)
+    charge(tenancy, month=march)
+    charge(tenancy)
+    out = StringIO()
+    call_command("export_direct_debits", "--month", "2026-03", "--json", stdout=out)
+    assert json.loads(out.getvalue())["first"] == 1
+    april = export()  # no payment booked yet from a bank statement
+    assert (april["first"], april["recurring"]) == (0, 1)
+    again = export()  # a re-export of April stays what it was
+    assert (again["first"], again["recurring"]) == (0, 1)
+    assert list(
+        DirectDebitCollection.objects.filter(tenancy=tenancy)
+        .order_by("month")
+        .values_list("sequence", flat=True)
+    ) == ["FRST", "RCUR"]
