@@ -1,0 +1,1 @@
+"""Letters as HTML and PDF (WeasyPrint)."""

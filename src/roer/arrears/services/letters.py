@@ -1,0 +1,335 @@
+"""Letters about payment: who gets one, the text from the `collections-letters` rule set, the PDF, the
+register (one `Letter` row per recipient), e-mail, and the day's print batch.
+
+Letters about payment go to the financial administrator where one is appointed (with a copy to the
+tenant), and to each co-tenant (DOMAIN.md). A recipient with an e-mail address gets the letter by e-mail
+(channel EMA); everyone else by post (BRI), and the day's posted letters come out as one print batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from roer.arrears.constants import LetterKind, RecipientRole
+from roer.arrears.documents.render import document_html, letter_fragment, pdf_from_html
+from roer.arrears.letters import LetterText, letter_text
+from roer.arrears.models import Episode, Letter, PrintBatch
+from roer.arrears.selectors import Party, letters_to_post
+from roer.core import journal
+from roer.core.constants import Channel
+from roer.core.models import RuleVersion
+from roer.core.money import ZERO, format_euros
+from roer.tenancies.constants import PartyRole
+from roer.tenancies.models import Tenancy
+
+logger = structlog.get_logger(__name__)
+
+DEFAULT_PHONE = "088 - 123 45 67"
+OBJECTION_DAYS = 14  # the tenant may object to the early-warning signal within this many days
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str  # RecipientRole
+    key: str  # stable within the tenancy: the person's id, or "administrator"
+    name: str
+    address_lines: tuple[str, ...]
+    email: str = ""
+
+    @property
+    def address(self) -> str:
+        return "\n".join(self.address_lines)
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What a letter states besides its text: the amounts and the deadline it prints."""
+
+    arrears: Decimal
+    costs: Decimal = ZERO
+    costs_waived: bool = False
+    deadline: dt.date | None = None
+    vat_on_costs: bool = False
+    with_early_warning_offer: bool = False
+    extra_values: Mapping[str, str] = field(default_factory=dict)
+
+
+def phone() -> str:
+    return str(getattr(settings, "CORPORATION_PHONE", "") or DEFAULT_PHONE)
+
+
+def long_date(day: dt.date) -> str:
+    with translation.override("nl"):
+        return date_format(day, "j F Y")
+
+
+def recipients_for(*, tenancy: Tenancy, parties: Sequence[Party], day: dt.date) -> list[Recipient]:
+    """The administrator where one is appointed (the main tenant then gets a copy), and each co-tenant.
+    Nobody who has died gets a letter."""
+    dwelling = tenancy.dwelling
+    home = (f"{dwelling.street} {dwelling.house_number}", f"{dwelling.postcode}  {dwelling.city.upper()}")
+    living = [p for p in parties if p.died_on is None or p.died_on > day]
+    found: list[Recipient] = []
+    if tenancy.administrator_name.strip():
+        lines = tuple(line.strip() for line in tenancy.administrator_address.splitlines() if line.strip())
+        if len(lines) == 1 and "," in lines[0]:
+            lines = tuple(part.strip() for part in lines[0].split(",") if part.strip())
+        found.append(
+            Recipient(
+                role=RecipientRole.ADMINISTRATOR,
+                key="administrator",
+                name=tenancy.administrator_name.strip(),
+                address_lines=lines or home,
+            )
+        )
+    for party in living:
+        role = RecipientRole.TENANT if party.role == PartyRole.TENANT else RecipientRole.CO_TENANT
+        found.append(
+            Recipient(
+                role=role, key=str(party.person_id), name=party.name, address_lines=home, email=party.email
+            )
+        )
+    return found
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [part.strip() for part in body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def _values(
+    *, tenancy: Tenancy, recipient: Recipient, facts: LetterFacts, letter_date: dt.date
+) -> dict[str, str]:
+    costs_text = format_euros(facts.costs)
+    if facts.costs_waived or facts.costs <= 0:
+        costs_text = "€ 0,00 (deze keer rekenen wij geen incassokosten)"
+    vat_note = (
+        " Dit bedrag is inclusief 21% btw, want wij kunnen de btw niet aftrekken."
+        if facts.vat_on_costs
+        else ""
+    )
+    return {
+        "tenant": recipient.name,
+        "reference": tenancy.reference,
+        "arrears": format_euros(facts.arrears),
+        "costs": costs_text,
+        "total": format_euros(facts.arrears + facts.costs),
+        "deadline": long_date(facts.deadline) if facts.deadline else "",
+        "vat_note": vat_note,
+        "sender": f"Team Huurzaken\n{settings.CORPORATION_NAME}",
+        "phone": phone(),
+        "iban": settings.CREDITOR_IBAN,
+        "payment_reference": tenancy.payment_reference or tenancy.reference,
+        "objection_deadline": long_date(letter_date + dt.timedelta(days=OBJECTION_DAYS)),
+        **facts.extra_values,
+    }
+
+
+def letter_context(
+    *,
+    tenancy: Tenancy,
+    recipient: Recipient,
+    recipients: Sequence[Recipient],
+    text: LetterText,
+    offer: LetterText | None,
+    facts: LetterFacts,
+    letter_date: dt.date,
+) -> tuple[dict[str, Any], str, str]:
+    """The template context, and the subject and plain-text body (for the e-mail)."""
+    values = _values(tenancy=tenancy, recipient=recipient, facts=facts, letter_date=letter_date)
+    subject, body = text.fill(values)
+    context: dict[str, Any] = {
+        "kind": text.kind,
+        "corporation": settings.CORPORATION_NAME,
+        "phone": values["phone"],
+        "iban": values["iban"],
+        "recipient": recipient,
+        "letter_date": long_date(letter_date),
+        "reference": tenancy.reference,
+        "dwelling": f"{tenancy.dwelling.street} {tenancy.dwelling.house_number}, {tenancy.dwelling.city}",
+        "tenants": [r.name for r in recipients if r.role != RecipientRole.ADMINISTRATOR],
+        "subject": subject,
+        "paragraphs": _paragraphs(body),
+        "copy_of_administrator": next(
+            (r.name for r in recipients if r.role == RecipientRole.ADMINISTRATOR), ""
+        )
+        if recipient.role == RecipientRole.TENANT
+        else "",
+        "summary": {
+            "arrears": values["arrears"],
+            "costs": values["costs"],
+            "deadline": values["deadline"],
+        }
+        if text.kind == LetterKind.FINAL_NOTICE
+        else None,
+        "offer": None,
+    }
+    if offer is not None:
+        offer_subject, offer_body = offer.fill(values)
+        context["offer"] = {"subject": offer_subject, "paragraphs": _paragraphs(offer_body)}
+        body = f"{body}\n\n{offer_subject}\n\n{offer_body}"
+    return context, subject, body
+
+
+def idempotency_key(
+    *, episode: Episode | None, tenancy: Tenancy, kind: str, recipient: Recipient, day: dt.date
+) -> str:
+    """One letter of a kind per recipient per episode (or per day, outside an episode)."""
+    scope = f"e{episode.pk}" if episode is not None else f"t{tenancy.pk}-{day:%Y%m%d}"
+    return f"{kind}:{scope}:{recipient.key}"
+
+
+def letters_send(
+    *,
+    tenancy: Tenancy,
+    episode: Episode | None,
+    kind: str,
+    route: str,
+    letter_date: dt.date,
+    recipients: Sequence[Recipient],
+    facts: LetterFacts,
+    version: RuleVersion,
+) -> list[Letter]:
+    """Make, keep and send one letter per recipient. A letter already made (same idempotency key) is
+    not made again. E-mail goes out after the transaction commits."""
+    document = version.document
+    text = letter_text(document, route=route, kind=kind)
+    offer = (
+        letter_text(document, route=route, kind=LetterKind.EARLY_WARNING_OFFER)
+        if facts.with_early_warning_offer
+        else None
+    )
+    keys = {
+        r.key: idempotency_key(episode=episode, tenancy=tenancy, kind=kind, recipient=r, day=letter_date)
+        for r in recipients
+    }
+    made: list[Letter] = []
+    with transaction.atomic():
+        existing = set(
+            Letter.objects.filter(idempotency_key__in=list(keys.values())).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        for recipient in recipients:
+            key = keys[recipient.key]
+            if key in existing:
+                continue
+            context, subject, body = letter_context(
+                tenancy=tenancy,
+                recipient=recipient,
+                recipients=recipients,
+                text=text,
+                offer=offer,
+                facts=facts,
+                letter_date=letter_date,
+            )
+            fragment = letter_fragment(context)
+            pdf = pdf_from_html(document_html([fragment], title=subject))
+            channel = Channel.EMAIL if recipient.email else Channel.LETTER
+            letter = Letter(
+                tenancy=tenancy,
+                episode=episode,
+                kind=kind,
+                letter_date=letter_date,
+                channel=channel,
+                recipient_role=recipient.role,
+                recipient_name=recipient.name[:200],
+                recipient_address=recipient.address,
+                recipient_email=recipient.email,
+                rule_version=version,
+                arrears=facts.arrears,
+                costs=facts.costs,
+                deadline=facts.deadline,
+                idempotency_key=key,
+            )
+            name = f"{letter_date:%Y%m%d}-{tenancy.reference}-{kind}-{recipient.role}-{recipient.key}.pdf"
+            letter.pdf.save(name, ContentFile(pdf), save=False)
+            # The escaped HTML beside the PDF: the day's print batch is rendered from these.
+            default_storage.save(_html_name(letter.pdf.name), ContentFile(fragment.encode()))
+            letter.save()
+            journal.record(
+                activity="letter_sent",
+                subjects=[tenancy, letter, *([episode] if episode is not None else [])],
+                channel=channel,
+                rule_versions=[version],
+                facts={
+                    "kind": kind,
+                    "route": route,
+                    "recipient_role": recipient.role,
+                    "letter_date": letter_date,
+                    "arrears": facts.arrears,
+                    "costs": facts.costs,
+                    "deadline": facts.deadline,
+                },
+            )
+            if channel == Channel.EMAIL:
+                transaction.on_commit(functools.partial(_email, letter, subject, body, pdf))
+            made.append(letter)
+    logger.info("letters_sent", tenancy_id=tenancy.pk, kind=kind, count=len(made))
+    return made
+
+
+def _html_name(pdf_name: str | None) -> str:
+    pdf_name = pdf_name or ""
+    return pdf_name[: -len(".pdf")] + ".html" if pdf_name.endswith(".pdf") else pdf_name + ".html"
+
+
+def letter_html(letter: Letter) -> str:
+    """The letter's escaped HTML as it was printed."""
+    with default_storage.open(_html_name(letter.pdf.name), "rb") as handle:
+        return bytes(handle.read()).decode()
+
+
+def _email(letter: Letter, subject: str, body: str, pdf: bytes) -> None:
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[letter.recipient_email],
+    )
+    message.attach(f"{letter.kind}-{letter.letter_date:%Y-%m-%d}.pdf", pdf, "application/pdf")
+    message.send()
+    sent_at = timezone.now()
+    Letter.objects.filter(pk=letter.pk).update(emailed_at=sent_at)
+    journal.record(activity="letter_emailed", subjects=[letter], channel=Channel.EMAIL, occurred_at=sent_at)
+    logger.info("letter_emailed", letter_id=letter.pk)
+
+
+def print_batch_build(*, day: dt.date) -> PrintBatch | None:
+    """The day's posted letters in one PDF, the proof of sending. Built again when letters were added
+    later that day, so the batch always holds every posted letter of the day."""
+    letters = letters_to_post(day)
+    if not letters:
+        return None
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().filter(batch_date=day).first()
+        fragments = [letter_html(letter) for letter in letters]
+        pdf = pdf_from_html(document_html(fragments, title=f"Printbatch {day:%Y-%m-%d}"))
+        if batch is None:
+            batch = PrintBatch(batch_date=day)
+        elif batch.pdf:
+            batch.pdf.delete(save=False)
+        batch.pdf.save(f"printbatch-{day:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+        batch.save()
+        Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(print_batch=batch)
+        journal.record(
+            activity="print_batch_made",
+            subjects=[batch],
+            channel=Channel.LETTER,
+            facts={"batch_date": day, "letters": len(letters)},
+        )
+    logger.info("print_batch_made", day=str(day), letters=len(letters))
+    return batch
