@@ -3,6 +3,8 @@ proposals. Names, addresses and free text stay here, never in the journal."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,6 +105,12 @@ class RunDecision(models.Model):
     days_overdue = models.PositiveIntegerField()
     priority = models.PositiveSmallIntegerField()
     costs = models.DecimalField(default=0, max_digits=12, decimal_places=2)
+    proposed_action = models.CharField(
+        max_length=20,
+        choices=Action.choices,
+        blank=True,
+        help_text="In assist mode: the step the autopilot proposes and a person approves; not taken.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "tenancy"], name="one_decision_per_run")]
@@ -114,6 +122,10 @@ class PrintBatch(models.Model):
     batch_date = models.DateField(unique=True)
     pdf = models.FileField(upload_to="letters/batches/")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+def letter_pdf_path(letter: Letter, filename: str) -> str:
+    return f"letters/{letter.letter_date:%Y/%m}/{filename}"
 
 
 class Letter(models.Model):
@@ -134,7 +146,10 @@ class Letter(models.Model):
     arrears = models.DecimalField(max_digits=12, decimal_places=2)
     costs = models.DecimalField(default=0, max_digits=12, decimal_places=2)
     deadline = models.DateField(null=True, blank=True)
-    pdf = models.FileField(upload_to="letters/%Y/%m/")
+    pdf = models.FileField(upload_to=letter_pdf_path)
+    html = models.TextField(
+        blank=True, help_text="The letter as rendered (escaped HTML); print batches reuse it."
+    )
     idempotency_key = models.CharField(max_length=120, unique=True)
     print_batch = models.ForeignKey(
         PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
@@ -230,3 +245,21 @@ class BailiffProposal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["episode"], name="one_bailiff_proposal_per_episode")]
+
+
+class EarlyWarningObjection(models.Model):
+    """The tenant objects to their data going to the municipality: no early-warning signal while it stands."""
+
+    tenancy = models.ForeignKey(
+        "tenancies.Tenancy", on_delete=models.PROTECT, related_name="early_warning_objections"
+    )
+    objected_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenancy", "objected_on"], name="objection_tenancy")]
+
+    def stands_on(self, day: dt.date) -> bool:
+        return self.objected_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)

@@ -77,6 +77,12 @@ LEDGER_OWNER = env_str(
 if LEDGER_OWNER not in {"roer", "erp"}:
     raise ImproperlyConfigured(f"ROER_LEDGER_OWNER={LEDGER_OWNER!r}: expected 'roer' or 'erp'")
 CORPORATION_NAME = env_str("ROER_CORPORATION_NAME", "Woonstichting Roer (demo)", "The corporation's name.")
+CORPORATION_PHONE = env_str(
+    "ROER_CORPORATION_PHONE", "088 123 45 67", "The phone number tenants call, on pages and in letters."
+)
+CORPORATION_OFFICE_HOURS = env_str(
+    "ROER_CORPORATION_OFFICE_HOURS", "ma-vr 8.30-17.00", "Office hours, shown beside the phone number."
+)
 CREDITOR_ID = env_str(
     "ROER_CREDITOR_ID", "NL98ZZZ999999999999", "SEPA creditor identifier (incassant-ID) for direct debits."
 )
@@ -153,7 +159,10 @@ INSTALLED_APPS = [
     "roer.ledger",
     "roer.casework",
     "roer.arrears",
+    "roer.repairs",
+    "roer.api",
     "roer.portal",
+    "roer.console",
     "roer.demo",
 ]
 
