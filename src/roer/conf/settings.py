@@ -109,6 +109,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Scheduled work; each task is idempotent, so a repeated or late run does no harm.
 CELERY_BEAT_SCHEDULE = {
+    "run-collections": {"task": "roer.arrears.run_collections", "schedule": crontab(minute=0, hour=3)},
     "charge-next-month-rent": {
         "task": "roer.ledger.charge_next_month_rent",
         "schedule": crontab(minute=0, hour=2, day_of_month="25-31"),
