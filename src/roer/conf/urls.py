@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("roer.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("roer.api.urls")),
+    path("console/", include("roer.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

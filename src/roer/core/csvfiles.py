@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 DELIMITERS = ",;\t"
@@ -203,3 +204,32 @@ def import_failure(exc: CsvFileError | RowErrors, *, as_json: bool, stdout: Any,
             % {"count": len({e.line for e in errors}), "first": errors[0]}
         )
     return CommandError(str(exc))
+
+
+class CsvImportCommand(BaseCommand, ABC):
+    """`roer import_… FILE.csv [--json]`: all or nothing, every bad row reported, a summary at the end."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--json", action="store_true", help=_("Print a machine-readable summary."))
+
+    @abstractmethod
+    def run_import(self, path: Path) -> Any:
+        """Call the import service; its result has `as_dict()`."""
+
+    @abstractmethod
+    def summary_lines(self, result: Any) -> list[str]:
+        """What the import did, in the command's own words."""
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = self.run_import(options["file"])
+        except (CsvFileError, RowErrors) as exc:
+            raise import_failure(
+                exc, as_json=options["json"], stdout=self.stdout, stderr=self.stderr
+            ) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps({"ok": True, **result.as_dict()}))
+            return
+        for line in self.summary_lines(result):
+            self.stdout.write(line)
