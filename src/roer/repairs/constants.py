@@ -29,3 +29,113 @@ class EmergencyNumber(models.TextChoices):
 
 # Besluit kleine herstellingen (BWBR0014931), the annex's letters.
 CLAUSES = tuple("abcdefghijklmnopqrstuv")
+
+
+class RequestStatus(models.TextChoices):
+    """VERA ONDERHOUDSVERZOEKSTATUS (Referentiedata.csv)."""
+
+    REGISTERED = "REG", _("Registered")
+    IN_PROGRESS = "INB", _("In progress")
+    UNDER_REVIEW = "BEO", _("Under review")
+    TECHNICALLY_DONE = "TEC", _("Work done")
+    FINANCIAL = "FIN", _("Financial settlement")
+    HANDLED = "AFG", _("Handled")
+    CANCELLED = "GEA", _("Cancelled")
+
+
+OPEN_REQUEST_STATUSES = frozenset(
+    {RequestStatus.REGISTERED, RequestStatus.IN_PROGRESS, RequestStatus.UNDER_REVIEW}
+)
+
+
+class OrderStatus(models.TextChoices):
+    """VERA ONDERHOUDSORDERSTATUS (Referentiedata.csv)."""
+
+    REGISTERED = "REG", _("Registered")
+    AWAITING_APPROVAL = "WOG", _("Awaiting approval")
+    QUOTATION = "OFF", _("Quotation")
+    ISSUED = "GUN", _("Issued to the contractor")
+    PLANNED = "PLN", _("Planned")
+    IN_PROGRESS = "INB", _("In progress")
+    TECHNICALLY_DONE = "TEC", _("Work done")
+    SAMPLE = "STE", _("In the sample check")
+    FINANCIAL = "FIN", _("Financial settlement")
+    HANDLED = "AFG", _("Handled")
+    CANCELLED = "GEA", _("Cancelled")
+
+
+OPEN_ORDER_STATUSES = frozenset(
+    {
+        OrderStatus.REGISTERED,
+        OrderStatus.AWAITING_APPROVAL,
+        OrderStatus.ISSUED,
+        OrderStatus.PLANNED,
+        OrderStatus.IN_PROGRESS,
+    }
+)
+
+
+class IntakeChannel(models.TextChoices):
+    """The VERA COMMUNICATIEKANAAL codes a repair request comes in by."""
+
+    PORTAL = "INT", _("Portal")
+    PHONE = "TEL", _("Phone")
+    DESK = "BAL", _("Desk")
+
+
+class PartOfDay(models.TextChoices):
+    """VERA DAGDEEL: morning 8–12, afternoon 12–18."""
+
+    MORNING = "OCH", _("Morning (8:00–12:00)")
+    AFTERNOON = "MID", _("Afternoon (12:00–18:00)")
+
+
+# When each part of the day begins and ends (local time).
+PART_HOURS: dict[str, tuple[int, int]] = {PartOfDay.MORNING: (8, 12), PartOfDay.AFTERNOON: (12, 18)}
+
+
+class AppointmentStatus(models.TextChoices):
+    """Proposed, confirmed or cancelled; `vera_code` gives VERA AFSPRAAKSTATUS (AAN, GEP, ANN)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+APPOINTMENT_VERA_STATUS = {
+    AppointmentStatus.PROPOSED: "AAN",
+    AppointmentStatus.CONFIRMED: "GEP",
+    AppointmentStatus.CANCELLED: "ANN",
+}
+
+
+class Handling(models.TextChoices):
+    """How the autopilot handled a submitted request."""
+
+    TENANT_PART = "tenant_part", _("The tenant's own part: advice, no order")
+    ORDERED = "ordered", _("Ordered from a contractor")
+    SUBSCRIPTION = "subscription", _("The tenant's part, ordered under the service subscription")
+    AWAITING_APPROVAL = "awaiting_approval", _("An order is proposed; a person approves")
+    STAFF_QUEUE = "staff_queue", _("In the staff queue: a person handles it")
+
+
+class OrderFlag(models.TextChoices):
+    """What a contractor reports as wrong about an order: the supervisor's wrong follow-up actions."""
+
+    WRONG_TRADE = "wrong_trade", _("Wrong trade")
+    TENANT_RESPONSIBILITY = "tenant_responsibility", _("The tenant's own responsibility")
+    OTHER_CONTRACTOR = "other_contractor", _("Needs another contractor")
+    NO_ACCESS = "no_access", _("Could not get in")
+
+
+class OrderResult(models.TextChoices):
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+# Photos: what comes in, what goes out.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDE = 2000
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_JPEG_QUALITY = 85
+PHOTOS_PER_REQUEST = 5
