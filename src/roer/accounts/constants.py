@@ -53,3 +53,17 @@ class SecondFactorMethod(models.TextChoices):
     NONE = "none", _("None")
     TOTP = "totp", _("Authenticator app")
     STATIC = "static", _("Backup code")
+
+
+# Tenant activation by letter. The alphabet leaves out what people misread on paper: 0/O, 1/I/L.
+ACTIVATION_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACTIVATION_CODE_LENGTH = 12  # shown as XXXX-XXXX-XXXX: 31**12, about 59 bits
+ACTIVATION_CODE_GROUP = 4
+ACTIVATION_CODE_DAYS = 30
+# A code whose address was guessed wrong this many times is blocked; the corporation sends a new one.
+ACTIVATION_MAX_ATTEMPTS = 5
+# Between the code step and the account step of activation.
+ACTIVATION_SESSION_SECONDS = 15 * 60
+
+# A password-reset link works this long (the token also dies once the password changes).
+PASSWORD_RESET_LINK_HOURS = 24

@@ -41,3 +41,30 @@ class User(AbstractUser):
         if Role.CONTRACTOR in self.roles:
             return ActorKind.CONTRACTOR
         return ActorKind.TENANT
+
+
+class ActivationCode(models.Model):
+    """A one-time code sent by letter, with which a tenant or co-tenant opens their portal account.
+
+    Only a keyed hash (HMAC with SECRET_KEY) is stored: the code itself exists in the letter-printing file
+    and on paper, nowhere else. It works with the postcode and house number of the tenancy's dwelling.
+    """
+
+    person = models.ForeignKey("tenancies.Person", on_delete=models.CASCADE, related_name="activation_codes")
+    tenancy = models.ForeignKey(
+        "tenancies.Tenancy", on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Wrong postcode or house number entered with this code.")
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "used_at", "revoked_at"], name="activation_code_open")]
+
+    def __str__(self) -> str:
+        return f"activation code #{self.pk}"

@@ -27,11 +27,12 @@ class SecondFactorNeed(enum.Enum):
 
 
 def second_factor_need(user: User) -> SecondFactorNeed:
-    if not user.requires_second_factor:
-        return SecondFactorNeed.NOT_NEEDED
+    """Staff always need the second factor; a tenant who turned on an authenticator needs it too."""
     if user_has_device(user, confirmed=True):
         return SecondFactorNeed.REQUIRED
-    return SecondFactorNeed.NO_DEVICE
+    if user.requires_second_factor:
+        return SecondFactorNeed.NO_DEVICE
+    return SecondFactorNeed.NOT_NEEDED
 
 
 def pending_authenticator(user: User) -> TOTPDevice | None:
@@ -99,3 +100,29 @@ def _demo_login(user: User, role: str, codes: list[str]) -> DemoLogin:
         password=DEMO_PASSWORD,
         codes=codes,
     )
+
+
+def tenant_by_email(email: str) -> User | None:
+    """The one active tenant account with this e-mail address (any case); staff and contractors never.
+
+    Two tenant accounts sharing an address (possible for accounts made before activation checked it) give
+    none: a sign-in by e-mail must not guess between people.
+    """
+    candidates = list(
+        User.objects.filter(email__iexact=email.strip(), is_active=True, groups__name=Role.TENANT)
+        .exclude(groups__name__in=[*STAFF_ROLES, Role.CONTRACTOR])
+        .exclude(is_staff=True)
+        .exclude(is_superuser=True)
+        .distinct()[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def tenant_users_for_password_reset(email: str) -> list[User]:
+    """Who gets a reset link for this address: the tenant account, if it has a password to reset."""
+    user = tenant_by_email(email)
+    return [user] if user is not None and user.has_usable_password() else []
+
+
+def tenant_has_authenticator(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

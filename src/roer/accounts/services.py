@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import structlog
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -16,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from roer.accounts.constants import (
     DEMO_PASSWORD,
     DEMO_USERNAMES,
+    PASSWORD_RESET_LINK_HOURS,
     STAFF_ROLES,
     STATIC_CODE_COUNT,
     Role,
@@ -23,6 +29,7 @@ from roer.accounts.constants import (
 )
 from roer.accounts.demo_accounts import DemoLogin, demo_static_codes
 from roer.accounts.models import User
+from roer.accounts.tokens import tenant_password_reset_token
 from roer.core import journal
 from roer.core.constants import Channel
 
@@ -288,3 +295,74 @@ def totp_enrolment_confirm(*, user: User, code: str) -> bool:
         journal.record(activity="authenticator_enrolled", subjects=[user], actor=user, channel=Channel.PORTAL)
     logger.info("authenticator_enrolled", user_id=user.pk)
     return True
+
+
+def tenant_second_factor_remove(*, user: User) -> int:
+    """A tenant turns two-factor off again (it is optional for them); staff cannot."""
+    if user.requires_second_factor:
+        raise PermissionError("staff keep their second factor; the administrator replaces it")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        journal.record(
+            activity="second_factor_removed", subjects=[user], actor=user, channel=Channel.PORTAL, facts={}
+        )
+    logger.info("second_factor_removed", user_id=user.pk)
+    return removed
+
+
+def _password_reset_mail(*, user: User, reset_path: str, base_url: str) -> EmailMultiAlternatives:
+    context = {
+        "user": user,
+        "reset_url": base_url.rstrip("/") + reset_path,
+        "hours": PASSWORD_RESET_LINK_HOURS,
+        "corporation": settings.CORPORATION_NAME,
+        "phone": settings.CORPORATION_PHONE,
+    }
+    subject = "".join(render_to_string("accounts/email/password_reset_subject.txt", context).splitlines())
+    body = render_to_string("accounts/email/password_reset_email.txt", context)
+    return EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def password_reset_request(
+    *, users: Iterable[User], base_url: str, reset_path_for: Callable[[str, str], str]
+) -> int:
+    """Send each (tenant) user a link to choose a new password; journaled without the address.
+
+    `users` comes from `selectors.tenant_users_for_password_reset`: for an address nobody has, nothing
+    happens and the page says the same, so the form tells no one who has an account.
+    `reset_path_for(uidb64, token)` gives the path of the confirm page. The mail leaves after the commit.
+    """
+    sent = 0
+    with transaction.atomic():
+        for user in users:
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            token = tenant_password_reset_token.make_token(user)
+            message = _password_reset_mail(
+                user=user, reset_path=reset_path_for(uid, token), base_url=base_url
+            )
+            transaction.on_commit(message.send)
+            journal.record(
+                activity="password_reset_requested",
+                subjects=[user],
+                actor=user,
+                channel=Channel.PORTAL,
+                facts={"valid_hours": PASSWORD_RESET_LINK_HOURS},
+            )
+            logger.info("password_reset_requested", user_id=user.pk)
+            sent += 1
+    return sent
+
+
+def password_reset_complete(*, user: User, password: str) -> User:
+    """The new password from the reset link (already checked by the validators)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        journal.record(
+            activity="password_reset_done", subjects=[user], actor=user, channel=Channel.PORTAL, facts={}
+        )
+    logger.info("password_reset_done", user_id=user.pk)
+    return user

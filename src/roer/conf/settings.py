@@ -185,6 +185,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "roer.conf.urls"
 WSGI_APPLICATION = "roer.conf.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Tenants sign in with their e-mail address, everyone else with a username (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["roer.accounts.backends.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -42,10 +42,14 @@ def test_a_staff_member_sets_up_a_new_authenticator_with_a_qr_code(client):
     assert TOTPDevice.objects.get(user=user).confirmed
 
 
-def test_the_setup_page_is_for_verified_staff_only(client):
+def test_the_setup_page_is_for_verified_staff_and_for_tenants(client):
+    contractor = UserFactory(roles=[Role.CONTRACTOR])
+    client.force_login(contractor)
+    assert client.get(SETUP).status_code == 403
+    # Two-factor is optional for tenants; they set it up on the same page (test_tenant_two_factor.py).
     tenant = UserFactory(roles=[Role.TENANT])
     client.force_login(tenant)
-    assert client.get(SETUP).status_code == 403
+    assert client.get(SETUP).status_code == 200
     staff = UserFactory(roles=[Role.SOCIAL_MANAGER])
     staff_second_factor_add(user=staff)
     client.force_login(staff)

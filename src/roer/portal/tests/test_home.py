@@ -60,3 +60,12 @@ def test_the_home_page_needs_a_fixed_number_of_queries(
         user_create(username=f"extra{n}", password=DEMO_PASSWORD, roles=[Role.TENANT], is_demo=True)
     with django_assert_max_num_queries(10):
         assert client.get(HOME).status_code == 200
+
+
+def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_sign_in(client):
+    page = client.get(HOME).content.decode()
+    assert 'href="/accounts/activate/"' in page and "Activeer je account" in page
+    tenant = user_create(username="noor@example.nl", password=DEMO_PASSWORD, roles=[Role.TENANT])
+    client.force_login(tenant)
+    page = client.get(HOME).content.decode()
+    assert 'href="/accounts/two-factor/"' in page and 'href="/accounts/activate/"' not in page
