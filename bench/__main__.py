@@ -1,4 +1,4 @@
-"""`python -m bench [TARGET]`: run one benchmark by name, or all of them."""
+"""`python -m bench [TARGET [OPTIONS]]`: run one benchmark by name (with its options), or all of them."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from collections.abc import Callable
 
 from bench import camt_import
 
-TARGETS: dict[str, Callable[[], int]] = {"camt_import": camt_import.main}
+TARGETS: dict[str, Callable[[list[str]], int]] = {"camt_import": camt_import.main}
 
 
 def main(argv: list[str]) -> int:
     target = argv[0] if argv else "all"
     if target == "all":
-        return max((run() for run in TARGETS.values()), default=0)
+        return max((run([]) for run in TARGETS.values()), default=0)
     if target not in TARGETS:
         print(f"unknown benchmark {target!r}; known: all, {', '.join(TARGETS)}", file=sys.stderr)
         return 2
-    return TARGETS[target]()
+    return TARGETS[target](argv[1:])
 
 
 if __name__ == "__main__":

@@ -1,8 +1,14 @@
 """The letter texts, per route and letter kind, as a versioned rule set of their own.
 
 Texts are plain Dutch (B1): short sentences, "u", one message per paragraph, what to do and by when.
-Placeholders in braces are filled when a letter is made; `check` refuses unknown placeholders and a final
-notice without the exact costs, the deadline and the arrears, which art. 6:96 lid 6 BW requires.
+Placeholders in braces are filled when a letter is made; `check` refuses unknown placeholders, a final
+notice without the exact costs, the deadline and the arrears, which art. 6:96 lid 6 BW requires, and an
+early-warning offer without the day by which the tenant can object.
+
+A letter carries the early-warning offer (BGS art. 2 c and d, with the pointer to free debt help, b) when
+its text gives the tenant a day to object: `{objection_deadline}`. The reminder carries the separate offer
+letter; the friendly personal message to an atypical tenant carries it in its own words, so that those
+tenants too reach the legal steps.
 """
 
 from __future__ import annotations
@@ -29,12 +35,15 @@ PLACEHOLDERS = frozenset(
         "vat_note",
         "sender",
         "phone",
+        "office_hours",
         "iban",
         "payment_reference",
         "objection_deadline",
     }
 )
 REQUIRED_IN_FINAL_NOTICE = ("costs", "deadline", "arrears")
+# The placeholder that makes a text an early-warning offer: the day by which the tenant can object.
+OFFER_PLACEHOLDER = "objection_deadline"
 # Routes that send letters, and the kinds each must have; a held case gets none.
 LETTER_ROUTES: dict[str, tuple[str, ...]] = {
     Route.AUTOMATED.value: ("reminder", "final_notice", "early_warning_offer"),
@@ -159,8 +168,15 @@ def _default_document() -> Document:
                             "Misschien is er iets veranderd. Of misschien is het gewoon vergeten.\n\n"
                             "Ik wil graag even met u praten. Samen zoeken we een oplossing die bij u past, "
                             "bijvoorbeeld een betalingsregeling. Er komen geen extra kosten bij.\n\n"
-                            "Ik bel u de komende dagen. Wilt u liever zelf bellen? Dat kan op {phone}.\n\n"
-                            + _GREETING
+                            "Ik bel u de komende dagen. Wilt u liever zelf bellen? Dat kan op {phone} "
+                            "({office_hours}).\n\n"
+                            "Heeft u zorgen over geld? Uw gemeente helpt gratis, ook als het om meer "
+                            "gaat dan de huur. Als u het goed vindt, geven wij uw naam, adres, "
+                            "geboortedatum, telefoonnummer, e-mailadres en het bedrag dat openstaat door "
+                            "aan de gemeente. Dan kan iemand van de gemeente u die hulp aanbieden. "
+                            "U hoeft daar niets voor te doen.\n\n"
+                            "Liever niet? Dat is helemaal goed. Laat het ons dan vóór {objection_deadline} "
+                            "weten, bijvoorbeeld als ik u bel. Dan geven wij niets door.\n\n" + _GREETING
                         ),
                     },
                     LetterKind.EARLY_WARNING_OFFER.value: _early_warning_offer(
@@ -203,6 +219,18 @@ def check(document: Document) -> list[str]:
                 unknown = sorted(used - PLACEHOLDERS)
                 if unknown:
                     problems.append(f"{where}: unknown placeholders {unknown}; known: {sorted(PLACEHOLDERS)}")
+            if kind == LetterKind.EARLY_WARNING_OFFER:
+                try:
+                    offered = placeholders_in(letter["body"])
+                except ValueError:
+                    continue
+                if OFFER_PLACEHOLDER not in offered:
+                    problems.append(
+                        f"routes/{route}/letters/{kind}/body: the offer must state "
+                        + "{"
+                        + OFFER_PLACEHOLDER
+                        + "}, the day by which the tenant can object (BGS art. 2)"
+                    )
             if kind == LetterKind.FINAL_NOTICE:
                 try:
                     body = placeholders_in(letter["body"])
@@ -225,6 +253,14 @@ class LetterText:
     tone: str
     subject: str
     body: str
+
+    @property
+    def carries_early_warning_offer(self) -> bool:
+        """The text offers to pass the data on unless the tenant objects by a given day."""
+        try:
+            return OFFER_PLACEHOLDER in placeholders_in(self.body)
+        except ValueError:
+            return False
 
     def fill(self, values: Mapping[str, str]) -> tuple[str, str]:
         """Subject and body with the placeholders filled; a missing value is an error, never a blank."""

@@ -51,7 +51,6 @@ class Episode(models.Model):
     contact_attempted_on = models.DateField(null=True, blank=True)
     debt_help_pointed_on = models.DateField(null=True, blank=True)
     early_warning_offered_on = models.DateField(null=True, blank=True)
-    early_warning_objected_on = models.DateField(null=True, blank=True)
     early_warning_sent_on = models.DateField(null=True, blank=True)
     final_notice_approved_on = models.DateField(null=True, blank=True)
     final_notice_approved_by = models.ForeignKey(
@@ -78,14 +77,31 @@ class Episode(models.Model):
         return f"episode {self.tenancy_id} from {self.opened_on}"
 
     @property
-    def early_warning_ready(self) -> bool:
-        """The four legal preconditions (Besluit gemeentelijke schuldhulpverlening art. 2)."""
+    def early_warning_steps_done(self) -> bool:
+        """The corporation's legal part (Besluit gemeentelijke schuldhulpverlening art. 2 a-c): contact
+        attempted, debt help pointed out, a written reminder with the offer to pass the data on. This is
+        the precondition for a bailiff proposal; the tenant's objection (per tenancy, see
+        `EarlyWarningObjection`) stops only the signal to the municipality."""
         return (
             self.contact_attempted_on is not None
             and self.debt_help_pointed_on is not None
             and self.early_warning_offered_on is not None
-            and self.early_warning_objected_on is None
         )
+
+    @property
+    def early_warning_objected_on(self) -> dt.date | None:
+        """The day of the tenant's objection that stands today, read from `EarlyWarningObjection` (the one
+        place objections are kept; one query). For pages; the run and the export read objections in bulk."""
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        objection = (
+            EarlyWarningObjection.objects.filter(tenancy_id=self.tenancy_id, objected_on__lte=today)
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+            .order_by("objected_on", "id")
+            .first()
+        )
+        return objection.objected_on if objection is not None else None
 
 
 class RunDecision(models.Model):
@@ -254,9 +270,19 @@ class EarlyWarningObjection(models.Model):
         "tenancies.Tenancy", on_delete=models.PROTECT, related_name="early_warning_objections"
     )
     objected_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty only for objections kept on an arrears episode before objections were per tenancy.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["tenancy", "objected_on"], name="objection_tenancy")]

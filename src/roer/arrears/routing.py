@@ -5,6 +5,10 @@ everything; a death in the household goes to a person and never gets a letter; u
 broken arrangement go to a person; an open social case holds the automated letters; growing arrears go
 to a collections officer before any 14-day notice; the rest gets the automated schedule. What was already
 sent is an input (`CollectionState`), so no action is ever repeated when the run is repeated.
+
+Early warning and the bailiff agree: the corporation's legal steps (contact attempted, debt help pointed
+out, a written reminder with the offer) are the precondition for a bailiff proposal; a tenant's objection
+stops only the signal to the municipality, never the steps the corporation took.
 """
 
 from __future__ import annotations
@@ -34,8 +38,16 @@ class CollectionState:
     final_notice_sent_on: dt.date | None = None
     final_notice_deadline: dt.date | None = None  # the last day of the 14-day term, as printed
     bailiff_proposed_on: dt.date | None = None
-    early_warning_ready: bool = False  # the four legal preconditions are met and there is no objection
+    # The corporation's legal part of early warning (BGS art. 2 a-c): contact attempted, debt help pointed
+    # out, a written reminder with the offer. The precondition for a bailiff proposal.
+    early_warning_steps_done: bool = False
+    early_warning_objected_on: dt.date | None = None  # the tenant's standing objection: stops the signal only
     early_warning_sent_on: dt.date | None = None
+
+    @property
+    def early_warning_ready(self) -> bool:
+        """The four legal preconditions of the signal: the steps were taken and the tenant did not object."""
+        return self.early_warning_steps_done and self.early_warning_objected_on is None
 
 
 @dataclass(frozen=True)
@@ -185,8 +197,16 @@ def route(
             % {"date": _date(state.bailiff_proposed_on)}
         )
         return RouteDecision(route=Route.OFFICER_REVIEW, action=None, reasons=reasons)
-    if not state.early_warning_ready and state.early_warning_sent_on is None:
+    if not state.early_warning_steps_done:
         reasons.append(_("No bailiff: the legal steps for early warning have not all been taken"))
         return RouteDecision(route=Route.OFFICER_REVIEW, action=None, reasons=reasons)
+    if state.early_warning_objected_on is not None:
+        reasons.append(
+            _(
+                "The legal steps for early warning were taken; the tenant objected on %(date)s, so no signal "
+                "went to the municipality"
+            )
+            % {"date": _date(state.early_warning_objected_on)}
+        )
     reasons.append(_("The term ran out unpaid: Roer proposes a bailiff; a collections officer decides"))
     return RouteDecision(route=Route.OFFICER_REVIEW, action=Action.BAILIFF_PROPOSAL, reasons=reasons)

@@ -21,25 +21,31 @@ from django.db.models import Q
 
 from roer.arrears.constants import ArrangementStatus
 from roer.arrears.history import ArrangementRecord, HouseholdChange, LedgerMovement
-from roer.arrears.models import Arrangement, BailiffProposal, EarlyWarningSignal, Episode, Letter
-from roer.casework.constants import ContactTopic
-from roer.casework.models import ContactMoment
+from roer.arrears.models import (
+    Arrangement,
+    BailiffProposal,
+    EarlyWarningObjection,
+    EarlyWarningSignal,
+    Episode,
+    Letter,
+)
+from roer.casework.constants import CaseStatus, ContactTopic
+from roer.casework.models import Case, ContactMoment
+from roer.core.constants import Channel
 from roer.core.csvfiles import chunked
 from roer.core.dates import local_date, start_of_day
 from roer.ledger.models import LedgerEntry
 from roer.ledger.selectors import balances_on
-from roer.tenancies.constants import PartyRole
+from roer.tenancies.constants import MembershipEnd, PartyRole
 from roer.tenancies.models import DebtMeasure, HouseholdMember, Rent, Tenancy, TenancyParty
 from roer.tenancies.selectors import rent_valid_on
 
 IN_BATCH = 1000  # tenancies per batch: bounds the parameters of one IN (...) on every database
 LEDGER_CHUNK = 5000  # rows fetched at a time while streaming the ledger
-INSTALMENT_GRACE_DAYS = 5
-PAYMENT_TOPICS = (
-    ContactTopic.ARREARS,
-    ContactTopic.ARRANGEMENT,
-    ContactTopic.RENT_ACCOUNT,
-)  # an instalment paid within this many days of its due date is kept
+# A personal contact attempt (early-warning precondition a): a call, a home visit or a talk at the desk,
+# tried or not, about the arrears.
+PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.VISIT, Channel.DESK})
+PERSONAL_TOPICS = frozenset({ContactTopic.ARREARS, ContactTopic.ARRANGEMENT, ContactTopic.RENT_ACCOUNT})
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class TenancyFile:
     episode: Episode | None = None
     bailiff_proposed_on: dt.date | None = None
     early_warning_reported_on: dt.date | None = None
-    contact_days: list[dt.date] = field(default_factory=list)  # calls and visits, tried or not
+    objected_on: dt.date | None = None  # the tenant's objection to early warning that stands on the day
 
 
 def candidate_tenancy_ids(*, day: dt.date) -> tuple[dict[int, Decimal], set[int]]:
@@ -74,9 +80,10 @@ def candidate_tenancy_ids(*, day: dt.date) -> tuple[dict[int, Decimal], set[int]
     return owing, open_episodes
 
 
-def tenancy_files(*, ids: Sequence[int], day: dt.date) -> dict[int, TenancyFile]:
+def tenancy_files(*, ids: Sequence[int], day: dt.date, grace_days: int) -> dict[int, TenancyFile]:
     """The tenancies (active on `day`, or ended) with their rent, parties, household changes, debt
-    measures, arrangements and open episode: a fixed number of queries for up to IN_BATCH ids."""
+    measures, arrangements, standing objection and open episode: a fixed number of queries for up to
+    IN_BATCH ids. `grace_days` is the policy's: an instalment paid within them is kept."""
     tenancies = Tenancy.objects.filter(pk__in=list(ids), start_date__lte=day).select_related("dwelling")
     files: dict[int, TenancyFile] = {t.pk: TenancyFile(tenancy=t, monthly_rent=None) for t in tenancies}
     keys = list(files)
@@ -112,6 +119,14 @@ def tenancy_files(*, ids: Sequence[int], day: dt.date) -> dict[int, TenancyFile]
     for tenancy_id, moved_out, end_reason in members.values_list("tenancy_id", "moved_out", "end_reason"):
         if moved_out is not None:
             files[tenancy_id].household_changes.append(HouseholdChange(date=moved_out, kind=end_reason))
+    # A tenant's (or co-tenant's) own death, where only the person record says so: a bereavement too.
+    for file in files.values():
+        for signer in file.parties:
+            if signer.died_on is None:
+                continue
+            change = HouseholdChange(date=signer.died_on, kind=MembershipEnd.DECEASED)
+            if change not in file.household_changes:  # not also recorded as a member who died
+                file.household_changes.append(change)
 
     measures = DebtMeasure.objects.filter(tenancy_id__in=keys, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
@@ -125,26 +140,16 @@ def tenancy_files(*, ids: Sequence[int], day: dt.date) -> dict[int, TenancyFile]
         .prefetch_related("instalments")
     )
     for arrangement in arrangements:
-        files[arrangement.tenancy_id].arrangements.append(arrangement_record(arrangement, day=day))
+        files[arrangement.tenancy_id].arrangements.append(
+            arrangement_record(arrangement, day=day, grace_days=grace_days)
+        )
+
+    for tenancy_id, objected_on in standing_objections(ids=keys, day=day).items():
+        files[tenancy_id].objected_on = objected_on
 
     for episode in Episode.objects.filter(tenancy_id__in=keys, closed_on__isnull=True):
         files[episode.tenancy_id].episode = episode
     episodes = {f.episode.pk: f for f in files.values() if f.episode is not None}
-    # Contacts with the household (attempted or not) since the oldest open episode: early-warning
-    # precondition a, and the end of the "a person tries to reach the tenant" step.
-    waiting = [
-        f for f in episodes.values() if f.episode is not None and f.episode.contact_attempted_on is None
-    ]
-    if waiting:
-        since = min(f.episode.opened_on for f in waiting if f.episode is not None)
-        contacts = ContactMoment.objects.filter(
-            tenancy_id__in=[f.tenancy.pk for f in waiting],
-            topic__in=PAYMENT_TOPICS,
-            happened_at__gte=start_of_day(since),
-            happened_at__lt=start_of_day(day + dt.timedelta(days=1)),
-        ).values_list("tenancy_id", "happened_at")
-        for tenancy_id, happened_at in contacts:
-            files[tenancy_id].contact_days.append(local_date(happened_at))
     if episodes:
         for episode_id, proposed_on in BailiffProposal.objects.filter(
             episode_id__in=list(episodes)
@@ -157,15 +162,16 @@ def tenancy_files(*, ids: Sequence[int], day: dt.date) -> dict[int, TenancyFile]
     return files
 
 
-def arrangement_record(arrangement: Arrangement, *, day: dt.date) -> ArrangementRecord:
+def arrangement_record(arrangement: Arrangement, *, day: dt.date, grace_days: int) -> ArrangementRecord:
     """An arrangement as the assessment sees it on `day`: broken on the first instalment not paid in full
-    within the grace days of its due date (or the day a person signalled it missed)."""
+    within the policy's grace days of its due date (or the day a person signalled it missed), the same
+    grace `instalments_reconcile` uses."""
     broken: list[dt.date] = []
     for instalment in arrangement.instalments.all():
         if instalment.missed_signalled_on is not None:
             broken.append(instalment.due_date)
             continue
-        limit = instalment.due_date + dt.timedelta(days=INSTALMENT_GRACE_DAYS)
+        limit = instalment.due_date + dt.timedelta(days=grace_days)
         if limit >= day:
             continue
         paid_in_time = (
@@ -181,6 +187,79 @@ def arrangement_record(arrangement: Arrangement, *, day: dt.date) -> Arrangement
         ended_on=ended if ended is not None and ended <= day else None,
         broken_on=min(broken) if broken else None,
     )
+
+
+def standing_objections(*, ids: Sequence[int], day: dt.date) -> dict[int, dt.date]:
+    """For each tenancy with an objection to early warning that stands on `day`: the day it was made (the
+    earliest, where several stand). One query."""
+    found: dict[int, dt.date] = {}
+    rows = (
+        EarlyWarningObjection.objects.filter(tenancy_id__in=list(ids), objected_on__lte=day)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        .values_list("tenancy_id", "objected_on")
+    )
+    for tenancy_id, objected_on in rows:
+        if tenancy_id not in found or objected_on < found[tenancy_id]:
+            found[tenancy_id] = objected_on
+    return found
+
+
+@dataclass(frozen=True)
+class PreconditionEvidence:
+    """What casework shows for early-warning preconditions a and b of one episode, up to a day."""
+
+    contact_attempted_on: dt.date | None = None  # the first call, visit or desk talk about the arrears
+    debt_help_pointed_on: dt.date | None = None  # the open case's referral to debt help
+
+
+def precondition_evidence(*, episodes: Sequence[Episode], as_of: dt.date) -> dict[int, PreconditionEvidence]:
+    """Preconditions a and b as casework shows them, for many episodes in two queries: contacts about the
+    arrears on a personal channel (tried or not) from the day each episode opened up to `as_of`, and the
+    open cases' referrals to debt help made in that time. Keyed by episode id; only episodes with some
+    evidence are in it. Read directly, in bulk: casework's selectors answer per tenancy."""
+    if not episodes:
+        return {}
+    by_tenancy: dict[int, list[Episode]] = defaultdict(list)
+    for episode in episodes:
+        by_tenancy[episode.tenancy_id].append(episode)
+    since = min(e.opened_on for e in episodes)
+    until = start_of_day(as_of + dt.timedelta(days=1))
+    contacts: dict[int, list[dt.date]] = defaultdict(list)
+    for chunk in chunked(sorted(by_tenancy), IN_BATCH):
+        rows = ContactMoment.objects.filter(
+            tenancy_id__in=chunk,
+            channel__in=PERSONAL_CHANNELS,
+            topic__in=PERSONAL_TOPICS,
+            happened_at__gte=start_of_day(since),
+            happened_at__lt=until,
+        ).values_list("tenancy_id", "happened_at")
+        for tenancy_id, happened_at in rows:
+            contacts[tenancy_id].append(local_date(happened_at))
+    referrals: dict[int, dt.date] = {}
+    for chunk in chunked(sorted(by_tenancy), IN_BATCH):
+        cases = Case.objects.filter(
+            tenancy_id__in=chunk,
+            status=CaseStatus.OPEN,
+            referred_to_debt_help_at__isnull=False,
+            referred_to_debt_help_at__lt=until,
+        ).values_list("tenancy_id", "referred_to_debt_help_at")
+        for tenancy_id, referred_at in cases:
+            if referred_at is not None:
+                referrals[tenancy_id] = local_date(referred_at)
+    found: dict[int, PreconditionEvidence] = {}
+    for tenancy_id, tenancy_episodes in by_tenancy.items():
+        for episode in tenancy_episodes:
+            tried = [d for d in contacts.get(tenancy_id, []) if episode.opened_on <= d <= as_of]
+            referred = referrals.get(tenancy_id)
+            evidence = PreconditionEvidence(
+                contact_attempted_on=min(tried) if tried else None,
+                debt_help_pointed_on=referred
+                if referred is not None and episode.opened_on <= referred <= as_of
+                else None,
+            )
+            if evidence != PreconditionEvidence():
+                found[episode.pk] = evidence
+    return found
 
 
 def ledger_movements(*, ids: Sequence[int], day: dt.date) -> Iterator[tuple[int, list[LedgerMovement]]]:

@@ -173,6 +173,19 @@ def hold_release(*, hold: Hold, by: Any, now: dt.datetime | None = None) -> Hold
     return hold
 
 
+@dataclass(frozen=True)
+class DecisionItem:
+    """One automated decision to record (see `decision_record_many`)."""
+
+    flow: Flow | str
+    subject: Subject
+    outcome: str
+    reasons: Sequence[str]
+    inputs: Mapping[str, Any]
+    rule_version: RuleVersion | None
+    decided_at: dt.datetime | None = None
+
+
 def decision_record(
     *,
     flow: Flow | str,
@@ -183,27 +196,53 @@ def decision_record(
     rule_version: RuleVersion | None,
     decided_at: dt.datetime | None = None,
 ) -> Decision:
-    ref = subject_ref(subject)
-    decided_at = decided_at or timezone.now()
-    with transaction.atomic():
-        decision = Decision.objects.create(
-            flow=flow,
+    item = DecisionItem(
+        flow=flow,
+        subject=subject,
+        outcome=outcome,
+        reasons=reasons,
+        inputs=inputs,
+        rule_version=rule_version,
+        decided_at=decided_at,
+    )
+    return decision_record_many([item])[0]
+
+
+def decision_record_many(items: Sequence[DecisionItem]) -> list[Decision]:
+    """Record many decisions, each with its `decision_taken` journal event, in a fixed number of queries
+    (one bulk insert of the decisions, then `journal.record_many`): batch runs decide thousands."""
+    if not items:
+        return []
+    now = timezone.now()
+    refs = [subject_ref(item.subject) for item in items]
+    decisions = [
+        Decision(
+            flow=item.flow,
             subject_kind=ref.kind,
             subject_id=ref.id,
-            rule_version=rule_version,
-            inputs=journal.plain_facts(inputs, check_personal=False),
-            outcome=outcome,
-            reasons=list(reasons),
-            decided_at=decided_at,
+            rule_version=item.rule_version,
+            inputs=journal.plain_facts(item.inputs, check_personal=False),
+            outcome=item.outcome,
+            reasons=list(item.reasons),
+            decided_at=item.decided_at or now,
         )
-        journal.record(
-            activity="decision_taken",
-            subjects=[ref, decision],
-            rule_versions=[rule_version] if rule_version else [],
-            occurred_at=decided_at,
-            facts={"flow": flow, "outcome": outcome},
+        for item, ref in zip(items, refs, strict=True)
+    ]
+    with transaction.atomic():
+        decisions = Decision.objects.bulk_create(decisions)
+        journal.record_many(
+            [
+                journal.Entry(
+                    activity="decision_taken",
+                    subjects=[ref, decision],
+                    rule_versions=[item.rule_version] if item.rule_version else [],
+                    occurred_at=decision.decided_at,
+                    facts={"flow": item.flow, "outcome": item.outcome},
+                )
+                for item, ref, decision in zip(items, refs, decisions, strict=True)
+            ]
         )
-    return decision
+    return decisions
 
 
 def decision_override(*, decision: Decision, by: Any, outcome: str, reason: str) -> Decision:

@@ -597,10 +597,13 @@ def _reconcile_one(
         summary.completed += 1
 
 
-def instalments_reconcile(*, as_of: dt.date) -> ReconcileSummary:
+def instalments_reconcile(*, as_of: dt.date, policy: Policy | None = None) -> ReconcileSummary:
     """Allocate what was paid to the instalments of every running arrangement, as the ledger shows on
-    `as_of` (later entries are not seen). Idempotent for a date: a missed instalment is signalled once."""
-    policy, _version = live_policy()
+    `as_of` (later entries are not seen). Idempotent for a date: a missed instalment is signalled once.
+    An instalment is missed after the policy's grace days (`policy`, default the live one; the nightly run
+    passes its own)."""
+    if policy is None:
+        policy, _version = live_policy()
     summary = ReconcileSummary(as_of=as_of)
     for pk in list(queries.arrangements_to_reconcile(as_of).values_list("pk", flat=True)):
         with transaction.atomic():

@@ -4,7 +4,9 @@ and the monthly export.
 Besluit gemeentelijke schuldhulpverlening (BWBR0043850) art. 2: the landlord passes the tenant's contact
 details and the arrears to the municipality once it has (a) tried to make personal contact, (b) pointed the
 tenant to debt help, (c) sent a written reminder that (d) offered to pass on the data, and the tenant did
-not object. The preconditions are kept per arrears episode (`Episode`); an objection stops the signal.
+not object. Steps a-c are kept per arrears episode (`Episode`); the objection belongs to the tenant and is
+kept per tenancy (`EarlyWarningObjection`), with or without arrears, until it is withdrawn. An objection
+stops only the signal: the steps the corporation took stay taken (and a bailiff may follow them).
 """
 
 from __future__ import annotations
@@ -24,31 +26,27 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from roer.accounts.constants import Role
 from roer.arrears import selectors_arrangements as queries
-from roer.arrears.models import EarlyWarningSignal, Episode
+from roer.arrears.models import EarlyWarningObjection, EarlyWarningSignal, Episode
 from roer.arrears.policy import Policy
-from roer.casework import selectors as casework_selectors
-from roer.casework.constants import ContactTopic
+from roer.arrears.selectors import precondition_evidence, standing_objections
 from roer.core import journal
-from roer.core.constants import Channel
 from roer.core.dates import local_date
 from roer.core.subjects import SubjectRef
 from roer.tenancies.constants import PartyRole
+from roer.tenancies.models import Tenancy
 
 if TYPE_CHECKING:
     from roer.accounts.models import User
-    from roer.tenancies.models import Tenancy
 
 logger = structlog.get_logger(__name__)
 
-# A personal contact attempt (precondition a): a call, a home visit or a talk at the desk, about the arrears.
-PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.VISIT, Channel.DESK})
-PERSONAL_TOPICS = frozenset({ContactTopic.ARREARS, ContactTopic.ARRANGEMENT, ContactTopic.RENT_ACCOUNT})
 # Who may record an objection besides the tenant: the staff who talk to tenants.
 OBJECTION_RECORDERS: tuple[Role, ...] = (
     Role.SOCIAL_MANAGER,
@@ -104,12 +102,13 @@ class EpisodeFacts:
     personal_message_sent_on: dt.date | None = None
 
     @classmethod
-    def of(cls, episode: Episode) -> EpisodeFacts:
+    def of(cls, episode: Episode, *, objected_on: dt.date | None = None) -> EpisodeFacts:
+        """The episode's facts; `objected_on`: the tenant's objection standing on the day looked at."""
         return cls(
             contact_attempted_on=episode.contact_attempted_on,
             debt_help_pointed_on=episode.debt_help_pointed_on,
             early_warning_offered_on=episode.early_warning_offered_on,
-            early_warning_objected_on=episode.early_warning_objected_on,
+            early_warning_objected_on=objected_on,
             early_warning_sent_on=episode.early_warning_sent_on,
             reminder_sent_on=episode.reminder_sent_on,
             personal_message_sent_on=episode.personal_message_sent_on,
@@ -235,22 +234,24 @@ def early_warning_contact_attempted(*, episode: Episode, on: dt.date, by: User) 
     )
 
 
-def early_warning_debt_help_pointed(*, episode: Episode, on: dt.date, by: User) -> Episode:
-    """Precondition b: the tenant was pointed to debt help (schuldhulpverlening)."""
-    _require_role(by, PRECONDITION_RECORDERS)
+def early_warning_debt_help_pointed(*, episode: Episode, on: dt.date, by: User | None) -> Episode:
+    """Precondition b: the tenant was pointed to debt help (schuldhulpverlening). `by` a person who did it
+    (a role that talks to tenants), or None: a letter the system sent pointed to it."""
+    if by is not None:
+        _require_role(by, PRECONDITION_RECORDERS)
     return _precondition(
         episode=episode,
         field="debt_help_pointed_on",
         on=on,
         by=by,
         activity="early_warning_debt_help_pointed",
-        source="recorded",
+        source="recorded" if by is not None else "letter",
     )
 
 
 def early_warning_offer_recorded(*, episode: Episode, on: dt.date) -> Episode:
-    """Preconditions c and d: a written reminder offered to pass the data on. The letters call this when
-    the reminder (or the offer letter) is sent."""
+    """Preconditions c and d: a written reminder offered to pass the data on. The nightly run calls this
+    when a letter carrying the offer (the reminder, or a personal message with the offer) was sent."""
     return _precondition(
         episode=episode,
         field="early_warning_offered_on",
@@ -261,90 +262,130 @@ def early_warning_offer_recorded(*, episode: Episode, on: dt.date) -> Episode:
     )
 
 
-def _personal_contact_since(tenancy_id: int, since: dt.date, as_of: dt.date) -> dt.date | None:
-    """The day of the first call, visit or desk talk about the arrears from `since` up to `as_of`."""
-    moment: dt.datetime | dt.date = since
-    while True:
-        contact = casework_selectors.first_contact_after(
-            tenancy_id=tenancy_id, since=moment, channels=PERSONAL_CHANNELS
-        )
-        if contact is None or local_date(contact.happened_at) > as_of:
-            return None
-        if contact.topic in PERSONAL_TOPICS:
-            return local_date(contact.happened_at)
-        moment = contact.happened_at + dt.timedelta(microseconds=1)
-
-
-def early_warning_preconditions_sync(*, episode: Episode, as_of: dt.date) -> Episode:
-    """Derive preconditions a and b from casework: a call, visit or desk talk about the arrears since the
-    episode opened is an attempt at personal contact; a referral to debt help in the open case points the
-    tenant to it. Only fills dates not yet recorded; safe to call every night."""
-    contact_on = None
-    if episode.contact_attempted_on is None:
-        contact_on = _personal_contact_since(episode.tenancy_id, episode.opened_on, as_of)
-    debt_help_on = None
-    if episode.debt_help_pointed_on is None:
-        case = casework_selectors.open_case_for_tenancy(episode.tenancy_id)
-        if case is not None and case.referred_to_debt_help_at is not None:
-            referred = local_date(case.referred_to_debt_help_at)
-            if episode.opened_on <= referred <= as_of:
-                debt_help_on = referred
-    if contact_on is not None:
-        episode = _precondition(
-            episode=episode,
-            field="contact_attempted_on",
-            on=contact_on,
-            by=None,
-            activity="early_warning_contact_attempted",
-            source="casework",
-        )
-    if debt_help_on is not None:
-        episode = _precondition(
-            episode=episode,
-            field="debt_help_pointed_on",
-            on=debt_help_on,
-            by=None,
-            activity="early_warning_debt_help_pointed",
-            source="casework",
-        )
-    return episode
-
-
-def early_warning_preconditions_sync_all(*, as_of: dt.date) -> int:
-    """`early_warning_preconditions_sync` for every open episode still missing a or b; how many changed."""
+def _sync(episodes: list[Episode], as_of: dt.date) -> int:
+    """Fill preconditions a and b from casework's evidence (see `precondition_evidence`); how many episodes
+    changed. Reads in bulk; writes (journaled) only what is new."""
     changed = 0
-    for episode in queries.episodes_missing_contact().filter(opened_on__lte=as_of):
+    evidence = precondition_evidence(episodes=episodes, as_of=as_of)
+    for episode in episodes:
+        found = evidence.get(episode.pk)
+        if found is None:
+            continue
         before = (episode.contact_attempted_on, episode.debt_help_pointed_on)
-        after = early_warning_preconditions_sync(episode=episode, as_of=as_of)
-        changed += (after.contact_attempted_on, after.debt_help_pointed_on) != before
+        if found.contact_attempted_on is not None and episode.contact_attempted_on is None:
+            episode = _precondition(
+                episode=episode,
+                field="contact_attempted_on",
+                on=found.contact_attempted_on,
+                by=None,
+                activity="early_warning_contact_attempted",
+                source="casework",
+            )
+        if found.debt_help_pointed_on is not None and episode.debt_help_pointed_on is None:
+            episode = _precondition(
+                episode=episode,
+                field="debt_help_pointed_on",
+                on=found.debt_help_pointed_on,
+                by=None,
+                activity="early_warning_debt_help_pointed",
+                source="casework",
+            )
+        changed += (episode.contact_attempted_on, episode.debt_help_pointed_on) != before
     return changed
 
 
-def early_warning_objection_record(*, tenancy: Tenancy, by: User, on: dt.date) -> Episode:
-    """The tenant objects to passing the data on: no signal is sent for the open arrears episode, and a
-    signal already made but not yet exported is withheld from the export."""
+def early_warning_preconditions_sync(*, episode: Episode, as_of: dt.date) -> Episode:
+    """Derive preconditions a and b from casework: a call, visit or desk talk (tried or not) about the
+    arrears since the episode opened is an attempt at personal contact; a referral to debt help in the open
+    case points the tenant to it. Only fills dates not yet recorded; safe to call every night."""
+    _sync([episode], as_of)
+    return Episode.objects.get(pk=episode.pk)
+
+
+def early_warning_preconditions_sync_all(*, as_of: dt.date) -> int:
+    """`early_warning_preconditions_sync` for every open episode still missing a or b, reading casework in
+    bulk (the nightly run calls this first); how many episodes changed."""
+    episodes = list(queries.episodes_missing_contact().filter(opened_on__lte=as_of).order_by("id"))
+    changed = _sync(episodes, as_of)
+    if changed:
+        logger.info("early_warning_preconditions_synced", as_of=str(as_of), changed=changed)
+    return changed
+
+
+# --- objections ------------------------------------------------------------------------------------
+
+
+def _require_objection_recorder(tenancy: Tenancy, by: Any) -> None:
     if not queries.is_party_user(tenancy, by) and not (by is not None and by.has_role(*OBJECTION_RECORDERS)):
         raise PermissionDenied(_("You may not record an objection for this tenant."))
+
+
+def _signal_state(tenancy_id: int) -> tuple[bool, bool]:
+    """(a signal of the open episode waits for the export, one was exported already)."""
+    signal = EarlyWarningSignal.objects.filter(tenancy_id=tenancy_id, episode__closed_on__isnull=True).first()
+    if signal is None:
+        return False, False
+    return signal.exported_at is None, signal.exported_at is not None
+
+
+def early_warning_objection_record(*, tenancy: Tenancy, by: User, on: dt.date) -> EarlyWarningObjection:
+    """The tenant objects to passing their data on. The objection belongs to the tenancy, with or without
+    arrears now: while it stands no signal is made, and a signal made but not yet exported is withheld from
+    the export. An objection that is not withdrawn already covers `on` onwards: it is returned as it is."""
+    _require_objection_recorder(tenancy, by)
     with transaction.atomic():
-        episode = Episode.objects.select_for_update().filter(tenancy=tenancy, closed_on__isnull=True).first()
-        if episode is None:
-            raise EarlyWarningError(_("There are no open arrears to object for."))
-        if episode.early_warning_objected_on is not None:
-            return episode
-        episode.early_warning_objected_on = on
-        episode.save(update_fields=["early_warning_objected_on"])
-        signal = EarlyWarningSignal.objects.filter(episode=episode).first()
+        # Lock the tenancy row, so that two clicks at once make one objection.
+        Tenancy.objects.select_for_update().filter(pk=tenancy.pk).first()
+        standing = (
+            EarlyWarningObjection.objects.filter(tenancy=tenancy, objected_on__lte=on)
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+            .order_by("objected_on", "id")
+            .first()
+        )
+        if standing is not None:
+            return standing
+        objection = EarlyWarningObjection.objects.create(tenancy=tenancy, objected_on=on, recorded_by=by)
+        withheld, after_export = _signal_state(tenancy.pk)
         journal.record(
             activity="early_warning_objected",
-            subjects=[tenancy, episode],
+            subjects=[tenancy, objection],
             actor=by,
-            facts={
-                "on": on,
-                "signal_withheld": signal is not None and signal.exported_at is None,
-                "after_export": signal is not None and signal.exported_at is not None,
-            },
+            facts={"on": on, "signal_withheld": withheld, "after_export": after_export},
         )
-    return episode
+    logger.info("early_warning_objected", tenancy_id=tenancy.pk, objection_id=objection.pk)
+    return objection
+
+
+def early_warning_objection_withdraw(
+    *, objection: EarlyWarningObjection, by: User, on: dt.date
+) -> EarlyWarningObjection:
+    """The tenant withdraws the objection from `on`: from that day a signal may be made (and one withheld
+    may be exported) when the legal steps were taken."""
+    with transaction.atomic():
+        objection = (
+            EarlyWarningObjection.objects.select_for_update().select_related("tenancy").get(pk=objection.pk)
+        )
+        _require_objection_recorder(objection.tenancy, by)
+        if objection.withdrawn_on is not None:
+            return objection
+        if on < objection.objected_on:
+            raise EarlyWarningError(_("An objection cannot be withdrawn before it was made."))
+        objection.withdrawn_on = on
+        objection.withdrawn_by = by
+        objection.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        journal.record(
+            activity="early_warning_objection_withdrawn",
+            subjects=[objection.tenancy, objection],
+            actor=by,
+            facts={"on": on, "objected_on": objection.objected_on},
+        )
+    logger.info("early_warning_objection_withdrawn", objection_id=objection.pk)
+    return objection
+
+
+def objection_standing_on(tenancy_id: int, day: dt.date) -> dt.date | None:
+    """The day the tenant's objection standing on `day` was made, or None."""
+    return standing_objections(ids=[tenancy_id], day=day).get(tenancy_id)
 
 
 # --- signals ---------------------------------------------------------------------------------------
@@ -363,7 +404,7 @@ def early_warning_signal_create(
         existing = EarlyWarningSignal.objects.filter(episode=episode).first()
         if existing is not None:
             return existing
-        facts = EpisodeFacts.of(episode).seen(on)
+        facts = EpisodeFacts.of(episode, objected_on=objection_standing_on(episode.tenancy_id, on)).seen(on)
         if facts.early_warning_objected_on is not None:
             raise EarlyWarningError(_("The tenant objected: no signal to the municipality."))
         missing = facts.missing_preconditions()
@@ -475,8 +516,10 @@ def early_warning_export(
     now = now or timezone.now()
     with transaction.atomic():
         signals = queries.signals_of_month(month)
-        withheld = [s for s in signals if s.episode.early_warning_objected_on is not None]
-        rows = [s for s in signals if s.episode.early_warning_objected_on is None]
+        # An objection standing on the day of the export withholds the signal; withdrawn, it goes out.
+        objected = standing_objections(ids=[s.tenancy_id for s in signals], day=local_date(now))
+        withheld = [s for s in signals if s.tenancy_id in objected]
+        rows = [s for s in signals if s.tenancy_id not in objected]
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)

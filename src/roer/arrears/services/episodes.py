@@ -50,23 +50,6 @@ def episode_close(*, episode: Episode, closed_on: dt.date) -> Episode:
     return episode
 
 
-def episode_contact_attempted(*, episode: Episode, on: dt.date) -> Episode:
-    """A person called or visited (or tried to) during the episode: early-warning precondition a, and the
-    run's "a person tries to reach the tenant" step is done. The contact itself is kept in casework."""
-    with transaction.atomic():
-        episode = Episode.objects.select_for_update().get(pk=episode.pk)
-        if episode.contact_attempted_on is not None:
-            return episode
-        episode.contact_attempted_on = on
-        episode.save(update_fields=["contact_attempted_on"])
-        journal.record(
-            activity="arrears_contact_attempted",
-            subjects=[_tenancy_ref(episode), episode],
-            facts={"on": on},
-        )
-    return episode
-
-
 def _tenancy_ref(episode: Episode) -> SubjectRef:
     return SubjectRef(kind=Tenancy._meta.label_lower, id=str(episode.tenancy_id))
 
@@ -76,8 +59,12 @@ def episode_state(
     *,
     bailiff_proposed_on: dt.date | None = None,
     early_warning_reported_on: dt.date | None = None,
+    objected_on: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> CollectionState:
-    """What has already happened in the episode, as `route` reads it."""
+    """What has already happened in the episode, as `route` reads it; `objected_on` is the tenant's
+    objection to early warning standing on the day (kept per tenancy, `EarlyWarningObjection`). Steps
+    dated after `as_of` are not seen, as `bailiff_blockers` does not see them."""
     if episode is None:
         return CollectionState()
     return CollectionState(
@@ -88,6 +75,14 @@ def episode_state(
         final_notice_sent_on=episode.final_notice_sent_on,
         final_notice_deadline=episode.final_notice_deadline,
         bailiff_proposed_on=bailiff_proposed_on,
-        early_warning_ready=episode.early_warning_ready,
+        early_warning_steps_done=all(
+            day is not None and (as_of is None or day <= as_of)
+            for day in (
+                episode.contact_attempted_on,
+                episode.debt_help_pointed_on,
+                episode.early_warning_offered_on,
+            )
+        ),
+        early_warning_objected_on=objected_on,
         early_warning_sent_on=episode.early_warning_sent_on or early_warning_reported_on,
     )

@@ -18,7 +18,6 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
@@ -38,7 +37,6 @@ from roer.tenancies.models import Tenancy
 
 logger = structlog.get_logger(__name__)
 
-DEFAULT_PHONE = "088 - 123 45 67"
 OBJECTION_DAYS = 14  # the tenant may object to the early-warning signal within this many days
 
 
@@ -66,10 +64,6 @@ class LetterFacts:
     vat_on_costs: bool = False
     with_early_warning_offer: bool = False
     extra_values: Mapping[str, str] = field(default_factory=dict)
-
-
-def phone() -> str:
-    return str(getattr(settings, "CORPORATION_PHONE", "") or DEFAULT_PHONE)
 
 
 def long_date(day: dt.date) -> str:
@@ -130,7 +124,8 @@ def _values(
         "deadline": long_date(facts.deadline) if facts.deadline else "",
         "vat_note": vat_note,
         "sender": f"Team Huurzaken\n{settings.CORPORATION_NAME}",
-        "phone": phone(),
+        "phone": settings.CORPORATION_PHONE,
+        "office_hours": settings.CORPORATION_OFFICE_HOURS,
         "iban": settings.CREDITOR_IBAN,
         "payment_reference": tenancy.payment_reference or tenancy.reference,
         "objection_deadline": long_date(letter_date + dt.timedelta(days=OBJECTION_DAYS)),
@@ -155,6 +150,7 @@ def letter_context(
         "kind": text.kind,
         "corporation": settings.CORPORATION_NAME,
         "phone": values["phone"],
+        "office_hours": values["office_hours"],
         "iban": values["iban"],
         "recipient": recipient,
         "letter_date": long_date(letter_date),
@@ -190,6 +186,13 @@ def idempotency_key(
     """One letter of a kind per recipient per episode (or per day, outside an episode)."""
     scope = f"e{episode.pk}" if episode is not None else f"t{tenancy.pk}-{day:%Y%m%d}"
     return f"{kind}:{scope}:{recipient.key}"
+
+
+def carries_early_warning_offer(*, version: RuleVersion, route: str, kind: str) -> bool:
+    """Whether the letter's own text (in these texts) offers to pass the data to the municipality unless the
+    tenant objects, and points to the municipality's free debt help: the friendly personal message does.
+    A reminder carries the separate offer letter instead (`LetterFacts.with_early_warning_offer`)."""
+    return letter_text(version.document, route=route, kind=kind).carries_early_warning_offer
 
 
 def letters_send(
@@ -240,6 +243,7 @@ def letters_send(
             pdf = pdf_from_html(document_html([fragment], title=subject))
             channel = Channel.EMAIL if recipient.email else Channel.LETTER
             letter = Letter(
+                html=fragment,  # the escaped HTML as printed: the day's print batch is made from it
                 tenancy=tenancy,
                 episode=episode,
                 kind=kind,
@@ -257,8 +261,6 @@ def letters_send(
             )
             name = f"{letter_date:%Y%m%d}-{tenancy.reference}-{kind}-{recipient.role}-{recipient.key}.pdf"
             letter.pdf.save(name, ContentFile(pdf), save=False)
-            # The escaped HTML beside the PDF: the day's print batch is rendered from these.
-            default_storage.save(_html_name(letter.pdf.name), ContentFile(fragment.encode()))
             letter.save()
             journal.record(
                 activity="letter_sent",
@@ -280,17 +282,6 @@ def letters_send(
             made.append(letter)
     logger.info("letters_sent", tenancy_id=tenancy.pk, kind=kind, count=len(made))
     return made
-
-
-def _html_name(pdf_name: str | None) -> str:
-    pdf_name = pdf_name or ""
-    return pdf_name[: -len(".pdf")] + ".html" if pdf_name.endswith(".pdf") else pdf_name + ".html"
-
-
-def letter_html(letter: Letter) -> str:
-    """The letter's escaped HTML as it was printed."""
-    with default_storage.open(_html_name(letter.pdf.name), "rb") as handle:
-        return bytes(handle.read()).decode()
 
 
 def _email(letter: Letter, subject: str, body: str, pdf: bytes) -> None:
@@ -316,7 +307,7 @@ def print_batch_build(*, day: dt.date) -> PrintBatch | None:
         return None
     with transaction.atomic():
         batch = PrintBatch.objects.select_for_update().filter(batch_date=day).first()
-        fragments = [letter_html(letter) for letter in letters]
+        fragments = [letter.html for letter in letters]
         pdf = pdf_from_html(document_html(fragments, title=f"Printbatch {day:%Y-%m-%d}"))
         if batch is None:
             batch = PrintBatch(batch_date=day)

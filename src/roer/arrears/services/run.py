@@ -3,13 +3,18 @@
 In order (docs/collections-run.md):
 1. claim the date: one `CollectionRun` row per date, created first in its own transaction (a second run
    for the same date returns the finished run, or refuses while one is running);
-2. one aggregate over the ledger finds the tenancies owing money on the date, plus those with an open
+2. bring the state the run reads up to the date: instalments of running arrangements are reconciled
+   (`instalments_reconcile`) and early-warning preconditions a and b are taken from casework
+   (`early_warning_preconditions_sync_all`);
+3. one aggregate over the ledger finds the tenancies owing money on the date, plus those with an open
    episode; only those are read further, in batches, with a fixed number of queries per batch;
-3. per tenancy: charge the costs of a final notice whose term ran out unpaid; close a paid-up episode or
+4. per tenancy: charge the costs of a final notice whose term ran out unpaid; close a paid-up episode or
    open a new one; assess the payment history as of the date; route it (holds, the helm's mode, debt
-   measures and open social cases are inputs); record the decision; act (letters, a case, an
-   early-warning signal, a bailiff proposal) unless the flow is in assist mode;
-4. the day's posted letters become one print batch; the run's summary is kept.
+   measures, open social cases and a standing objection are inputs); act (letters, a case, an
+   early-warning signal, a bailiff proposal) unless the flow is in assist mode. The signal and the
+   proposal are made by their own services, which check the legal preconditions again: a refusal is kept
+   as a reason of the decision, not a crash. The decisions are recorded per batch (`decision_record_many`);
+5. the day's posted letters become one print batch; the run's summary is kept.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from roer.arrears import letters as letter_rules
 from roer.arrears import policy as policy_rules
 from roer.arrears.assessment import Assessment, PaymentHistory, assess
 from roer.arrears.constants import Action, Route, RunStatus
 from roer.arrears.history import LedgerMovement
-from roer.arrears.models import BailiffProposal, CollectionRun, EarlyWarningSignal, Episode, RunDecision
+from roer.arrears.models import CollectionRun, Episode, RunDecision
 from roer.arrears.policy import Policy
 from roer.arrears.routing import RouteDecision, route
 from roer.arrears.selectors import (
@@ -42,14 +48,24 @@ from roer.arrears.selectors import (
     ledger_movements,
     tenancy_files,
 )
+from roer.arrears.services.arrangements import instalments_reconcile
+from roer.arrears.services.bailiff import BailiffProposalRefused, bailiff_proposal_create
 from roer.arrears.services.costs_charge import costs_charge, costs_due
-from roer.arrears.services.episodes import (
-    episode_close,
-    episode_contact_attempted,
-    episode_open,
-    episode_state,
+from roer.arrears.services.early_warning import (
+    EarlyWarningError,
+    early_warning_debt_help_pointed,
+    early_warning_offer_recorded,
+    early_warning_preconditions_sync_all,
+    early_warning_signal_create,
 )
-from roer.arrears.services.letters import LetterFacts, letters_send, print_batch_build, recipients_for
+from roer.arrears.services.episodes import episode_close, episode_open, episode_state
+from roer.arrears.services.letters import (
+    LetterFacts,
+    carries_early_warning_offer,
+    letters_send,
+    print_batch_build,
+    recipients_for,
+)
 from roer.arrears.terms import final_notice_deadline
 from roer.casework import selectors as casework_selectors
 from roer.casework import services as casework_services
@@ -59,7 +75,6 @@ from roer.core.dates import AMSTERDAM
 from roer.core.models import RuleVersion
 from roer.core.money import ZERO, euros
 from roer.core.rules import live_version
-from roer.core.subjects import SubjectRef
 from roer.tenancies.models import Tenancy
 
 logger = structlog.get_logger(__name__)
@@ -86,7 +101,8 @@ class _Context:
     decided_at: dt.datetime
     done: set[int]
     counts: Counter[str] = field(default_factory=Counter)
-    rows: list[RunDecision] = field(default_factory=list)
+    # The batch's decisions, kept once each tenancy's savepoint committed; recorded at the batch's end.
+    pending: list[tuple[helm.DecisionItem, RunDecision]] = field(default_factory=list)
     errors: int = 0
 
 
@@ -197,23 +213,41 @@ def _run_body(run: CollectionRun) -> dict[str, Any]:
         decided_at=now if timezone.localdate(now) == day else end_of_day,
         done=set(RunDecision.objects.filter(run=run).values_list("tenancy_id", flat=True)),
     )
+    # Fresh arrangement and precondition state for the date: a missed instalment breaks the arrangement
+    # (and opens a case) before the tenancy is assessed; a call logged yesterday counts as a contact attempt.
+    reconciled = instalments_reconcile(as_of=day, policy=ctx.policy)
+    synced = early_warning_preconditions_sync_all(as_of=day)
+    ctx.counts["instalments_missed"] += reconciled.missed_signalled
+    ctx.counts["preconditions_synced"] += synced
     owing, with_episode = candidate_tenancy_ids(day=day)
     candidates = set(owing) | with_episode
     for batch in batches(list(candidates)):
         # One transaction per batch: each tenancy is a savepoint inside it, so one tenancy's failure
         # undoes only its own steps, and the database commits once per batch instead of per tenancy.
         with transaction.atomic():
-            files = tenancy_files(ids=batch, day=day)
+            files = tenancy_files(ids=batch, day=day, grace_days=ctx.policy.grace_days)
             seen: set[int] = set()
             for tenancy_id, movements in ledger_movements(ids=list(files), day=day):
                 seen.add(tenancy_id)
                 _one(ctx, files[tenancy_id], movements)
             for tenancy_id in set(files) - seen:
                 _one(ctx, files[tenancy_id], [])
-            RunDecision.objects.bulk_create(ctx.rows, batch_size=500)
-            ctx.rows = []
+            _record_batch(ctx)
     batch_made = print_batch_build(day=day) if ctx.counts["letters_posted"] else None
     return _summary(ctx, candidates=len(candidates), print_batch=batch_made is not None)
+
+
+def _record_batch(ctx: _Context) -> None:
+    """The batch's decisions with their journal events in one go, then the run's rows that point to them."""
+    if not ctx.pending:
+        return
+    decisions = helm.decision_record_many([item for item, _row in ctx.pending])
+    rows = []
+    for decision, (_item, row) in zip(decisions, ctx.pending, strict=True):
+        row.decision = decision
+        rows.append(row)
+    RunDecision.objects.bulk_create(rows, batch_size=500)
+    ctx.pending = []
 
 
 def _one(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -> None:
@@ -274,14 +308,12 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
             episode = episode_open(tenancy=tenancy, opened_on=assessment.oldest_unpaid or day)
             ctx.counts["episodes_opened"] += 1
 
-        if episode.contact_attempted_on is None:
-            tried = [d for d in file.contact_days if episode.opened_on <= d <= day]
-            if tried:
-                episode = episode_contact_attempted(episode=episode, on=min(tried))
         state = episode_state(
             episode,
             bailiff_proposed_on=file.bailiff_proposed_on,
             early_warning_reported_on=file.early_warning_reported_on,
+            objected_on=file.objected_on,
+            as_of=day,
         )
         open_case = tenancy.pk in ctx.open_cases
         decision = route(
@@ -292,20 +324,43 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
             open_case=open_case,
             state=state,
         )
+        reasons = list(decision.reasons)
         acted = decision.action if decision.action and not assist else None
-        record = helm.decision_record(
+        proposed = decision.action if decision.action and assist else None
+        refused = None
+        if acted:
+            refusal = _act(ctx, file, episode, assessment, decision, acted)
+            if refusal:
+                # The service that guards the legal preconditions said no: the step is not taken, and why
+                # is part of the decision.
+                reasons.extend(refusal)
+                refused, acted = acted, None
+                ctx.counts[f"refused:{refused}"] += 1
+            else:
+                ctx.counts[f"action:{acted}"] += 1
+        elif proposed:
+            ctx.counts[f"proposed:{proposed}"] += 1
+        if decision.route == Route.HUMAN_CONTACT and not open_case:
+            casework_services.case_open(
+                tenancy=tenancy, priority=assessment.priority, reasons=reasons, now=ctx.decided_at
+            )
+            ctx.open_cases.add(tenancy.pk)
+            ctx.counts["cases_opened"] += 1
+        item = helm.DecisionItem(
             flow=Flow.DUNNING,
             subject=tenancy,
             outcome=decision.route,
-            reasons=decision.reasons,
+            reasons=reasons,
             inputs={
                 **assessment.facts,
                 "action": decision.action,
-                "proposed_only": bool(decision.action and assist),
+                "proposed_only": proposed is not None,
+                "refused": refused,
                 "mode": ctx.mode,
                 "held_by_person": held and ctx.mode != Mode.MANUAL,
                 "debt_measure": file.debt_measure,
                 "open_case": open_case,
+                "early_warning_objection": file.objected_on is not None,
                 "costs_stated": decision.costs,
                 "costs_waived": decision.costs_waived,
                 "costs_charged": charged,
@@ -314,33 +369,22 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
             rule_version=ctx.policy_version,
             decided_at=ctx.decided_at,
         )
-        if acted:
-            _act(ctx, file, episode, assessment, decision, acted)
-            ctx.counts[f"action:{acted}"] += 1
-        elif decision.action:
-            ctx.counts[f"proposed:{decision.action}"] += 1
-        if decision.route == Route.HUMAN_CONTACT and not open_case:
-            casework_services.case_open(
-                tenancy=tenancy, priority=assessment.priority, reasons=decision.reasons, now=ctx.decided_at
-            )
-            ctx.open_cases.add(tenancy.pk)
-            ctx.counts["cases_opened"] += 1
         row = RunDecision(
             run=ctx.run,
             tenancy=tenancy,
             episode=episode,
-            decision=record,
             route=decision.route,
             action=acted or "",
-            reasons=decision.reasons,
+            proposed_action=proposed or "",
+            reasons=reasons,
             arrears=assessment.arrears,
             months=assessment.months_of_rent,
             days_overdue=assessment.days_overdue,
             priority=assessment.priority,
             costs=charged,
         )
-    # Kept only once the tenancy's savepoint committed; written in bulk at the end of the batch.
-    ctx.rows.append(row)
+    # Kept only once the tenancy's savepoint committed; recorded in bulk at the end of the batch.
+    ctx.pending.append((item, row))
     ctx.counts[f"route:{decision.route}"] += 1
     ctx.counts["decisions"] += 1
     ctx.counts["arrears_total_cents"] += int(assessment.arrears * 100)
@@ -353,113 +397,101 @@ def _act(
     assessment: Assessment,
     decision: RouteDecision,
     action: str,
+) -> list[str]:
+    """Take the step; the reasons it was refused (the legal preconditions, checked by the step's own
+    service), or an empty list when it was taken."""
+    day = ctx.day
+    if action == Action.EARLY_WARNING:
+        try:
+            early_warning_signal_create(
+                episode=episode, on=day, arrears_amount=assessment.arrears, arrears_since=episode.opened_on
+            )
+        except EarlyWarningError as refusal:
+            return [_("No early-warning signal: %(why)s") % {"why": str(refusal)}]
+        return []
+    if action == Action.BAILIFF_PROPOSAL:
+        try:
+            bailiff_proposal_create(episode=episode, on=day, arrears=assessment.arrears)
+        except BailiffProposalRefused as refusal:
+            return [_("No bailiff proposal: %(why)s") % {"why": "; ".join(refusal.reasons)}]
+        return []
+    _send(ctx, file, episode, assessment, decision, action)
+    return []
+
+
+def _send(
+    ctx: _Context,
+    file: TenancyFile,
+    episode: Episode,
+    assessment: Assessment,
+    decision: RouteDecision,
+    action: str,
 ) -> None:
+    """A letter: the personal message, the reminder or the final notice, to every recipient."""
     day = ctx.day
     tenancy = file.tenancy
+    if assessment.bereavement:  # MD07 or a death in the household: never a letter (route agrees)
+        return
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    deadline = (
+        final_notice_deadline(
+            day, delivery_margin_working_days=ctx.policy.schedule.delivery_margin_working_days
+        )
+        if action == Action.FINAL_NOTICE
+        else None
+    )
+    letter_route = Route.HUMAN_CONTACT if action == Action.PERSONAL_MESSAGE else decision.route
+    facts = LetterFacts(
+        arrears=assessment.arrears,
+        costs=decision.costs if action == Action.FINAL_NOTICE else ZERO,
+        costs_waived=decision.costs_waived,
+        deadline=deadline,
+        vat_on_costs=ctx.policy.vat_on_costs,
+        with_early_warning_offer=action == Action.REMINDER,
+    )
+    made = letters_send(
+        tenancy=tenancy,
+        episode=episode,
+        kind=action,
+        route=letter_route,
+        letter_date=day,
+        recipients=recipients_for(tenancy=tenancy, parties=file.parties, day=day),
+        facts=facts,
+        version=ctx.letters_version,
+    )
+    ctx.counts["letters"] += len(made)
+    ctx.counts["letters_posted"] += sum(1 for letter in made if letter.channel == "BRI")
+    ctx.counts["letters_emailed"] += sum(1 for letter in made if letter.channel == "EMA")
+    if not made:
+        logger.warning("collections_no_recipient", tenancy_id=tenancy.pk, action=action)
+        return
     updates: list[str] = []
-    if action in (Action.PERSONAL_MESSAGE, Action.REMINDER, Action.FINAL_NOTICE):
-        if assessment.bereavement:  # MD07 or a death in the household: never a letter (route agrees)
-            return
-        deadline = (
-            final_notice_deadline(
-                day, delivery_margin_working_days=ctx.policy.schedule.delivery_margin_working_days
-            )
-            if action == Action.FINAL_NOTICE
-            else None
-        )
-        facts = LetterFacts(
-            arrears=assessment.arrears,
-            costs=decision.costs if action == Action.FINAL_NOTICE else ZERO,
-            costs_waived=decision.costs_waived,
-            deadline=deadline,
-            vat_on_costs=ctx.policy.vat_on_costs,
-            with_early_warning_offer=action == Action.REMINDER,
-        )
-        made = letters_send(
-            tenancy=tenancy,
-            episode=episode,
-            kind=action,
-            route=Route.HUMAN_CONTACT if action == Action.PERSONAL_MESSAGE else decision.route,
-            letter_date=day,
-            recipients=recipients_for(tenancy=tenancy, parties=file.parties, day=day),
-            facts=facts,
-            version=ctx.letters_version,
-        )
-        ctx.counts["letters"] += len(made)
-        ctx.counts["letters_posted"] += sum(1 for letter in made if letter.channel == "BRI")
-        ctx.counts["letters_emailed"] += sum(1 for letter in made if letter.channel == "EMA")
-        if not made:
-            logger.warning("collections_no_recipient", tenancy_id=tenancy.pk, action=action)
-            return
-        if action == Action.PERSONAL_MESSAGE:
-            episode.personal_message_sent_on = day
-            updates.append("personal_message_sent_on")
-        elif action == Action.REMINDER:
-            # The reminder carries the offer to pass data to the municipality and points to the
-            # municipality's free debt help: early-warning preconditions b, c and d (BGS art. 2).
-            episode.reminder_sent_on = day
-            episode.early_warning_offered_on = episode.early_warning_offered_on or day
-            episode.debt_help_pointed_on = episode.debt_help_pointed_on or day
-            updates += ["reminder_sent_on", "early_warning_offered_on", "debt_help_pointed_on"]
-        else:
-            episode.final_notice_sent_on = day
-            episode.final_notice_deadline = deadline
-            episode.final_notice_principal = assessment.arrears
-            episode.final_notice_costs = decision.costs
-            updates += [
-                "final_notice_sent_on",
-                "final_notice_deadline",
-                "final_notice_principal",
-                "final_notice_costs",
-            ]
-    elif action == Action.EARLY_WARNING:
-        early_warning_signal_create(episode=episode, day=day, arrears=assessment.arrears)
-    elif action == Action.BAILIFF_PROPOSAL:
-        bailiff_proposal_create(episode=episode, day=day, arrears=assessment.arrears)
-    if updates:
-        episode.save(update_fields=updates)
-
-
-def early_warning_signal_create(*, episode: Episode, day: dt.date, arrears: Decimal) -> EarlyWarningSignal:
-    """The signal for the municipality; the early-warning export passes it on."""
-    with transaction.atomic():
-        signal, created = EarlyWarningSignal.objects.get_or_create(
-            episode=episode,
-            defaults={
-                "tenancy_id": episode.tenancy_id,
-                "reported_on": day,
-                "arrears_amount": arrears,
-                "arrears_since": episode.opened_on,
-            },
-        )
-        if created:
-            journal.record(
-                activity="early_warning_signalled",
-                subjects=[_tenancy(episode), episode, signal],
-                facts={"arrears": arrears, "arrears_since": episode.opened_on},
-            )
-    return signal
-
-
-def bailiff_proposal_create(*, episode: Episode, day: dt.date, arrears: Decimal) -> BailiffProposal:
-    """Roer only proposes; a collections officer approves or rejects."""
-    with transaction.atomic():
-        proposal, created = BailiffProposal.objects.get_or_create(
-            episode=episode,
-            defaults={"tenancy_id": episode.tenancy_id, "proposed_on": day, "arrears": arrears},
-        )
-        if created:
-            journal.record(
-                activity="bailiff_proposed",
-                subjects=[_tenancy(episode), episode, proposal],
-                facts={"arrears": arrears},
-            )
-    return proposal
-
-
-def _tenancy(episode: Episode) -> SubjectRef:
-    return SubjectRef(kind=TENANCY_KIND, id=str(episode.tenancy_id))
+    if action == Action.PERSONAL_MESSAGE:
+        episode.personal_message_sent_on = day
+        updates.append("personal_message_sent_on")
+    elif action == Action.REMINDER:
+        episode.reminder_sent_on = day
+        updates.append("reminder_sent_on")
+    else:
+        episode.final_notice_sent_on = day
+        episode.final_notice_deadline = deadline
+        episode.final_notice_principal = assessment.arrears
+        episode.final_notice_costs = decision.costs
+        updates += [
+            "final_notice_sent_on",
+            "final_notice_deadline",
+            "final_notice_principal",
+            "final_notice_costs",
+        ]
+    episode.save(update_fields=updates)
+    offered = facts.with_early_warning_offer or carries_early_warning_offer(
+        version=ctx.letters_version, route=letter_route, kind=action
+    )
+    if offered:
+        # The letter offered to pass the data to the municipality unless the tenant objects, and pointed to
+        # its free debt help: early-warning preconditions b, c and d (BGS art. 2), journaled as such.
+        early_warning_offer_recorded(episode=episode, on=day)
+        early_warning_debt_help_pointed(episode=episode, on=day, by=None)
 
 
 def _summary(ctx: _Context, *, candidates: int, print_batch: bool) -> dict[str, Any]:
@@ -474,6 +506,7 @@ def _summary(ctx: _Context, *, candidates: int, print_batch: bool) -> dict[str, 
         "routes": {r.value: counts[f"route:{r.value}"] for r in Route if counts[f"route:{r.value}"]},
         "actions": {a.value: counts[f"action:{a.value}"] for a in Action if counts[f"action:{a.value}"]},
         "proposed": {a.value: counts[f"proposed:{a.value}"] for a in Action if counts[f"proposed:{a.value}"]},
+        "refused": {a.value: counts[f"refused:{a.value}"] for a in Action if counts[f"refused:{a.value}"]},
         "letters": counts["letters"],
         "letters_emailed": counts["letters_emailed"],
         "letters_posted": counts["letters_posted"],
@@ -482,6 +515,8 @@ def _summary(ctx: _Context, *, candidates: int, print_batch: bool) -> dict[str, 
         "episodes_opened": counts["episodes_opened"],
         "episodes_closed": counts["episodes_closed"],
         "costs_charged": counts["costs_charged"],
+        "instalments_missed": counts["instalments_missed"],
+        "preconditions_synced": counts["preconditions_synced"],
         "arrears_total": str(euros(Decimal(counts["arrears_total_cents"]) / 100)),
         "costs_total": str(euros(Decimal(counts["costs_total_cents"]) / 100)),
         "errors": ctx.errors,
@@ -495,20 +530,7 @@ def run_report(run: CollectionRun) -> dict[str, Any]:
         .select_related("tenancy")
         .order_by("-priority", "tenancy__reference")
     )
-    decisions = [
-        {
-            "reference": row.tenancy.reference,
-            "route": row.route,
-            "action": row.action or None,
-            "reasons": row.reasons,
-            "arrears": str(row.arrears),
-            "months": str(row.months),
-            "days_overdue": row.days_overdue,
-            "priority": row.priority,
-            "costs": str(euros(row.costs)),
-        }
-        for row in rows
-    ]
+    decisions = [_report_row(row) for row in rows]
     summary = dict(run.summary)
     policy_version = RuleVersion.objects.select_related("rule_set").get(pk=run.policy_version_id)
     return {
@@ -518,6 +540,25 @@ def run_report(run: CollectionRun) -> dict[str, Any]:
         "decisions": decisions,
         "summary": _counts_from(decisions, summary),
     }
+
+
+def _report_row(row: RunDecision) -> dict[str, Any]:
+    """One decision as `--json` prints it. In assist mode nothing was done (`action` null) and the step a
+    person may approve is in `proposed_action`; the field is there only for such decisions."""
+    decision: dict[str, Any] = {
+        "reference": row.tenancy.reference,
+        "route": row.route,
+        "action": row.action or None,
+        "reasons": row.reasons,
+        "arrears": str(row.arrears),
+        "months": str(row.months),
+        "days_overdue": row.days_overdue,
+        "priority": row.priority,
+        "costs": str(euros(row.costs)),
+    }
+    if row.proposed_action:
+        decision["proposed_action"] = row.proposed_action
+    return decision
 
 
 def _counts_from(decisions: Sequence[dict[str, Any]], summary: dict[str, Any]) -> dict[str, Any]:
@@ -540,6 +581,7 @@ def _counts_from(decisions: Sequence[dict[str, Any]], summary: dict[str, Any]) -
                 "episodes_opened",
                 "episodes_closed",
                 "proposed",
+                "refused",
                 "tenancies_read",
                 "seconds",
                 "errors",

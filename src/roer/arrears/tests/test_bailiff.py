@@ -75,7 +75,7 @@ def test_refused_while_an_early_warning_step_is_missing(db, missing):
 def test_refused_while_a_social_case_is_open(db):
     open_episode = episode()
     CaseFactory(tenancy=open_episode.tenancy)
-    with pytest.raises(BailiffProposalRefused, match="case"):
+    with pytest.raises(BailiffProposalRefused, match="sociaal beheerder"):
         bailiff_proposal_create(episode=open_episode, on=ON, arrears=ARREARS)
     assert not BailiffProposal.objects.exists()
 

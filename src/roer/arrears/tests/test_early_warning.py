@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from roer.accounts.constants import Role
 from roer.accounts.tests.factories import UserFactory
-from roer.arrears.models import EarlyWarningSignal, Episode
+from roer.arrears.models import EarlyWarningObjection, EarlyWarningSignal, Episode
 from roer.arrears.policy import Policy, default_document
 from roer.arrears.services.early_warning import (
     EXPORT_COLUMNS,
@@ -24,8 +24,10 @@ from roer.arrears.services.early_warning import (
     early_warning_debt_help_pointed,
     early_warning_due,
     early_warning_objection_record,
+    early_warning_objection_withdraw,
     early_warning_offer_recorded,
     early_warning_preconditions_sync,
+    early_warning_preconditions_sync_all,
     early_warning_signal_create,
 )
 from roer.casework.constants import ContactTopic
@@ -120,10 +122,10 @@ def test_the_four_preconditions_are_recorded(social_manager):
     early_warning_contact_attempted(episode=episode, on=dt.date(2026, 1, 20), by=social_manager)
     early_warning_debt_help_pointed(episode=episode, on=dt.date(2026, 1, 21), by=social_manager)
     episode.refresh_from_db()
-    assert not episode.early_warning_ready
+    assert not episode.early_warning_steps_done
     early_warning_offer_recorded(episode=episode, on=dt.date(2026, 1, 12))
     episode.refresh_from_db()
-    assert episode.early_warning_ready
+    assert episode.early_warning_steps_done
     # A later date does not move a step already taken.
     early_warning_contact_attempted(episode=episode, on=dt.date(2026, 2, 1), by=social_manager)
     episode.refresh_from_db()
@@ -156,19 +158,101 @@ def test_contact_attempt_derived_from_a_call_about_the_arrears(db):
     assert JournalEvent.objects.get(activity="early_warning_contact_attempted").facts["source"] == "casework"
 
 
-def test_an_objection_is_recorded_on_the_open_episode(social_manager):
+def test_an_objection_belongs_to_the_tenant_and_stops_only_the_signal(social_manager):
     episode = ready_episode()
-    early_warning_objection_record(tenancy=episode.tenancy, by=social_manager, on=dt.date(2026, 2, 1))
+    objection = early_warning_objection_record(
+        tenancy=episode.tenancy, by=social_manager, on=dt.date(2026, 2, 1)
+    )
+    assert isinstance(objection, EarlyWarningObjection)
+    assert (objection.tenancy, objection.objected_on, objection.recorded_by) == (
+        episode.tenancy,
+        dt.date(2026, 2, 1),
+        social_manager,
+    )
     episode.refresh_from_db()
-    assert episode.early_warning_objected_on == dt.date(2026, 2, 1)
-    assert not episode.early_warning_ready
-    assert JournalEvent.objects.get(activity="early_warning_objected").facts["on"] == "2026-02-01"
+    assert episode.early_warning_steps_done  # the corporation's steps stay taken
+    event = JournalEvent.objects.get(activity="early_warning_objected")
+    assert event.facts == {"on": "2026-02-01", "signal_withheld": False, "after_export": False}
     with pytest.raises(EarlyWarningError):
         early_warning_signal_create(
             episode=episode, on=dt.date(2026, 2, 15), arrears_amount=Decimal("700"), arrears_since=OPENED
         )
+    # Recording it again while it stands changes nothing.
+    again = early_warning_objection_record(tenancy=episode.tenancy, by=social_manager, on=dt.date(2026, 2, 5))
+    assert again == objection and EarlyWarningObjection.objects.count() == 1
+
+
+def test_an_objection_can_be_recorded_without_arrears_and_holds_for_later_arrears(social_manager):
+    tenancy = TenancyFactory()
+    objection = early_warning_objection_record(tenancy=tenancy, by=social_manager, on=dt.date(2025, 12, 1))
+    assert objection.stands_on(dt.date(2026, 2, 15))
+    episode = ready_episode(tenancy)  # arrears begin later
     with pytest.raises(EarlyWarningError):
-        early_warning_objection_record(tenancy=TenancyFactory(), by=social_manager, on=dt.date(2026, 2, 1))
+        early_warning_signal_create(
+            episode=episode, on=dt.date(2026, 2, 15), arrears_amount=Decimal("700"), arrears_since=OPENED
+        )
+    assert not EarlyWarningSignal.objects.exists()
+
+
+def test_a_withdrawn_objection_lets_the_signal_follow(social_manager):
+    episode = ready_episode()
+    objection = early_warning_objection_record(
+        tenancy=episode.tenancy, by=social_manager, on=dt.date(2026, 2, 1)
+    )
+    with pytest.raises(EarlyWarningError):
+        early_warning_objection_withdraw(objection=objection, by=social_manager, on=dt.date(2026, 1, 20))
+    with pytest.raises(PermissionDenied):
+        early_warning_objection_withdraw(objection=objection, by=UserFactory(), on=dt.date(2026, 2, 10))
+
+    withdrawn = early_warning_objection_withdraw(
+        objection=objection, by=social_manager, on=dt.date(2026, 2, 10)
+    )
+
+    assert withdrawn.withdrawn_on == dt.date(2026, 2, 10) and withdrawn.withdrawn_by == social_manager
+    event = JournalEvent.objects.get(activity="early_warning_objection_withdrawn")
+    assert event.facts == {"on": "2026-02-10", "objected_on": "2026-02-01"}
+    with pytest.raises(EarlyWarningError):  # on a day the objection stood
+        early_warning_signal_create(
+            episode=episode, on=dt.date(2026, 2, 5), arrears_amount=Decimal("700"), arrears_since=OPENED
+        )
+    signal = early_warning_signal_create(
+        episode=episode, on=dt.date(2026, 2, 15), arrears_amount=Decimal("700"), arrears_since=OPENED
+    )
+    assert signal.reported_on == dt.date(2026, 2, 15)
+
+
+def test_only_the_tenant_or_staff_who_talk_to_tenants_record_an_objection(db):
+    with pytest.raises(PermissionDenied):
+        early_warning_objection_record(tenancy=TenancyFactory(), by=UserFactory(), on=dt.date(2026, 2, 1))
+    assert not EarlyWarningObjection.objects.exists()
+
+
+def test_the_preconditions_are_synced_in_bulk_from_personal_contacts_only(db, django_assert_max_num_queries):
+    from roer.casework.tests.factories import CaseFactory
+
+    episodes = [episode_for() for _ in range(4)]
+    at = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
+    ContactMomentFactory(tenancy=episodes[0].tenancy, happened_at=at, channel="TEL")
+    ContactMomentFactory(tenancy=episodes[1].tenancy, happened_at=at, channel="EMA")  # not personal
+    ContactMomentFactory(
+        tenancy=episodes[2].tenancy, happened_at=at, channel="BEZ", topic=ContactTopic.REPAIR
+    )
+    CaseFactory(tenancy=episodes[3].tenancy, referred_to_debt_help_at=at)
+
+    assert early_warning_preconditions_sync_all(as_of=dt.date(2026, 1, 31)) == 2
+
+    found = {e.pk: (e.contact_attempted_on, e.debt_help_pointed_on) for e in Episode.objects.all()}
+    assert found == {
+        episodes[0].pk: (dt.date(2026, 1, 15), None),
+        episodes[1].pk: (None, None),
+        episodes[2].pk: (None, None),
+        episodes[3].pk: (None, dt.date(2026, 1, 15)),
+    }
+    # Nothing new: reads only, a fixed number of queries however many episodes wait.
+    for _ in range(5):
+        episode_for()
+    with django_assert_max_num_queries(3):
+        assert early_warning_preconditions_sync_all(as_of=dt.date(2026, 1, 31)) == 0
 
 
 def test_signal_refused_while_a_precondition_is_unmet(db):
@@ -248,6 +332,7 @@ def test_an_objection_after_the_signal_withholds_it_from_the_export(db, tmp_path
     kept = signal_for("Blijft Staan")
     withheld = signal_for("Maakt Bezwaar")
     early_warning_objection_record(tenancy=withheld.tenancy, by=social_manager, on=dt.date(2026, 2, 20))
+    assert JournalEvent.objects.get(activity="early_warning_objected").facts["signal_withheld"] is True
     output = tmp_path / "ew.csv"
     out = StringIO()
     call_command("export_early_warning", "--month", "2026-02", "--output", str(output), "--json", stdout=out)
@@ -288,3 +373,14 @@ def test_a_bad_month_is_one_line_and_changes_nothing(db, tmp_path):
     signal.refresh_from_db()
     assert signal.exported_at is None
     assert not JournalEvent.objects.filter(activity="early_warning_exported").exists()
+
+
+def test_a_withdrawn_objection_no_longer_withholds_the_signal(db, tmp_path, social_manager):
+    signal = signal_for("Trekt In")
+    objection = early_warning_objection_record(
+        tenancy=signal.tenancy, by=social_manager, on=dt.date(2026, 2, 20)
+    )
+    early_warning_objection_withdraw(objection=objection, by=social_manager, on=dt.date(2026, 2, 25))
+    output = tmp_path / "ew.csv"
+    call_command("export_early_warning", "--month", "2026-02", "--output", str(output), stdout=StringIO())
+    assert [row[0] for row in read_csv(output)[1:]] == ["Trekt In"]

@@ -14,7 +14,6 @@ from roer.arrears.models import Letter, PrintBatch
 from roer.arrears.selectors import tenancy_files
 from roer.arrears.services.letters import (
     LetterFacts,
-    letter_html,
     letters_send,
     print_batch_build,
     recipients_for,
@@ -30,7 +29,7 @@ DAY = dt.date(2026, 10, 12)
 
 
 def _send(tenancy, kind=LetterKind.FINAL_NOTICE, route=Route.AUTOMATED, facts=None, day=DAY):
-    file = tenancy_files(ids=[tenancy.pk], day=day)[tenancy.pk]
+    file = tenancy_files(ids=[tenancy.pk], day=day, grace_days=5)[tenancy.pk]
     return letters_send(
         tenancy=tenancy,
         episode=EpisodeFactory(tenancy=tenancy),
@@ -51,7 +50,7 @@ def test_a_final_notice_is_a_pdf_stating_the_exact_costs_and_the_deadline():
 
     with letter.pdf.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
-    html = letter_html(letter)
+    html = letter.html
     assert "€ 225,00" in html and "28 oktober 2026" in html and "€ 1.500,00" in html
     assert letter.deadline == dt.date(2026, 10, 28) and letter.costs == Decimal("225.00")
     assert letter.channel == "BRI" and letter.rule_version.rule_set.key == "collections-letters"
@@ -76,7 +75,7 @@ def test_letters_go_to_the_administrator_with_a_copy_to_the_tenant_and_to_each_c
     administrator = next(letter for letter in letters if letter.recipient_role == RecipientRole.ADMINISTRATOR)
     assert administrator.recipient_address == "Postbus 12\n9700 AA  GRONINGEN"
     copy = next(letter for letter in letters if letter.recipient_role == RecipientRole.TENANT)
-    assert "Dit is een kopie" in letter_html(copy) and "Bewindvoering Noord B.V." in letter_html(copy)
+    assert "Dit is een kopie" in copy.html and "Bewindvoering Noord B.V." in copy.html
     assert len({letter.idempotency_key for letter in letters}) == 3
 
 
@@ -90,14 +89,14 @@ def test_free_text_is_escaped():
 
     (letter,) = _send(tenancy, kind=LetterKind.REMINDER)
 
-    html = letter_html(letter)
+    html = letter.html
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "&amp; Zn" in html
 
 
 def test_a_letter_is_made_once_per_recipient_and_episode():
     tenancy = tenancy_with_ledger(start=dt.date(2025, 1, 1), until=dt.date(2026, 10, 1), email="")
-    file = tenancy_files(ids=[tenancy.pk], day=DAY)[tenancy.pk]
+    file = tenancy_files(ids=[tenancy.pk], day=DAY, grace_days=5)[tenancy.pk]
     episode = EpisodeFactory(tenancy=tenancy)
     arguments = {
         "tenancy": tenancy,
@@ -151,3 +150,32 @@ def test_the_days_posted_letters_come_out_as_one_print_batch():
     with batch.pdf.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
     assert print_batch_build(day=DAY).pk == batch.pk  # one batch per day, made again when letters join
+
+
+def test_the_html_is_kept_on_the_letter_and_the_print_batch_is_made_from_it(media, settings, monkeypatch):
+    settings.CORPORATION_PHONE = "050 - 765 43 21"
+    settings.CORPORATION_OFFICE_HOURS = "ma-do 9.00-16.00"
+    tenancy = tenancy_with_ledger(start=dt.date(2025, 1, 1), until=dt.date(2026, 10, 1), email="")
+
+    (letter,) = _send(tenancy, kind=LetterKind.REMINDER)
+
+    stored = Letter.objects.get(pk=letter.pk)
+    assert stored.html.startswith("<article") and "050 - 765 43 21" in stored.html
+    assert "ma-do 9.00-16.00" in stored.html
+    # Only the PDF goes to storage: no HTML file beside it.
+    assert [p.name for p in media.rglob("*.html")] == []
+    from roer.arrears.services import letters as letter_services
+
+    printed: list[str] = []
+    render = letter_services.document_html
+
+    def capture(fragments, *, title):
+        printed.extend(fragments)
+        return render(fragments, title=title)
+
+    monkeypatch.setattr(letter_services, "document_html", capture)
+    batch = print_batch_build(day=DAY)
+    assert batch is not None
+    assert printed == [stored.html]
+    with batch.pdf.open("rb") as handle:
+        assert handle.read(4) == b"%PDF"

@@ -109,7 +109,7 @@ def test_a_bailiff_is_only_proposed_after_the_term_and_with_early_warning_done()
         final_notice_deadline=D(2025, 3, 26),
     )
     assert route(assessment, POLICY, **FREE, state=state).action is None  # no early warning preconditions
-    ready = dataclasses.replace(state, early_warning_ready=True, early_warning_sent_on=D(2025, 3, 14))
+    ready = dataclasses.replace(state, early_warning_steps_done=True, early_warning_sent_on=D(2025, 3, 14))
     proposal = route(assessment, POLICY, **FREE, state=ready)
     assert (proposal.route, proposal.action) == (Route.OFFICER_REVIEW, Action.BAILIFF_PROPOSAL)
     too_soon = route(growing(as_of=D(2025, 4, 9)), POLICY, **FREE, state=ready)
@@ -117,6 +117,36 @@ def test_a_bailiff_is_only_proposed_after_the_term_and_with_early_warning_done()
     assert (
         route(assessment, POLICY, held=False, debt_measure=False, open_case=True, state=ready).action is None
     )
+
+
+def test_an_objection_stops_only_the_signal_and_a_bailiff_follows_the_legal_steps():
+    assessment = growing(as_of=D(2025, 4, 20))
+    state = CollectionState(
+        reminder_sent_on=D(2025, 2, 10),
+        contact_attempted_on=D(2025, 2, 24),
+        final_notice_approved_on=D(2025, 3, 10),
+        final_notice_sent_on=D(2025, 3, 10),
+        final_notice_deadline=D(2025, 3, 26),
+        early_warning_steps_done=True,
+        early_warning_objected_on=D(2025, 2, 20),
+    )
+    assert not state.early_warning_ready
+    with translation.override("nl"):
+        proposal = route(assessment, POLICY, **FREE, state=state)
+        missing = route(
+            assessment, POLICY, **FREE, state=dataclasses.replace(state, early_warning_steps_done=False)
+        )
+    # The objection stops the signal, not the bailiff: the corporation did its legal part.
+    assert (proposal.route, proposal.action) == (Route.OFFICER_REVIEW, Action.BAILIFF_PROPOSAL)
+    assert any("bezwaar" in line and "20 februari 2025" in line for line in proposal.reasons), (
+        proposal.reasons
+    )
+    assert not any("nog niet alle" in line for line in proposal.reasons)
+    assert (missing.route, missing.action) == (Route.OFFICER_REVIEW, None)
+    assert any("nog niet alle" in line for line in missing.reasons), missing.reasons
+    # Before the term ran out an objection never brings the signal.
+    early = dataclasses.replace(state, final_notice_sent_on=None, final_notice_deadline=None)
+    assert route(growing(as_of=D(2025, 4, 20)), POLICY, **FREE, state=early).action != Action.EARLY_WARNING
 
 
 def test_a_deceased_account_holder_goes_to_a_person_and_never_gets_a_letter():
@@ -183,7 +213,8 @@ states = st.builds(
     final_notice_sent_on=maybe_date,
     final_notice_deadline=maybe_date,
     bailiff_proposed_on=maybe_date,
-    early_warning_ready=st.booleans(),
+    early_warning_steps_done=st.booleans(),
+    early_warning_objected_on=maybe_date,
     early_warning_sent_on=maybe_date,
 )
 flags = st.fixed_dictionaries(
@@ -222,3 +253,12 @@ def test_an_action_taken_is_never_repeated(assessment, state, kwargs):
     second = route(assessment, POLICY, state=_after(first, state, assessment.as_of), **kwargs)
     if first.action is not None:
         assert second.action != first.action
+
+
+@given(assessments, states, flags)
+def test_no_signal_while_an_objection_stands_and_no_bailiff_without_the_steps(assessment, state, kwargs):
+    decision = route(assessment, POLICY, state=state, **kwargs)
+    if state.early_warning_objected_on is not None:
+        assert decision.action != Action.EARLY_WARNING
+    if not state.early_warning_steps_done:
+        assert decision.action not in {Action.EARLY_WARNING, Action.BAILIFF_PROPOSAL}

@@ -11,22 +11,34 @@ from django.test.utils import CaptureQueriesContext
 
 from roer.accounts.constants import Role
 from roer.accounts.tests.factories import UserFactory
-from roer.arrears.constants import Action, LetterKind, Route, RunStatus
-from roer.arrears.models import CollectionRun, Episode, Letter, RunDecision
-from roer.arrears.services.run import CollectionRunBusy, collections_run
+from roer.arrears import letters as letter_rules
+from roer.arrears.constants import Action, ArrangementStatus, LetterKind, Route, RunStatus
+from roer.arrears.models import (
+    Arrangement,
+    BailiffProposal,
+    CollectionRun,
+    EarlyWarningSignal,
+    Episode,
+    Instalment,
+    Letter,
+    RunDecision,
+)
+from roer.arrears.selectors import tenancy_files
+from roer.arrears.services.early_warning import early_warning_objection_record
+from roer.arrears.services.run import CollectionRunBusy, collections_run, run_report
 from roer.arrears.tests.builders import payment, returned
-from roer.arrears.tests.factories import RENT, days, media, pay, tenancy_with_ledger
+from roer.arrears.tests.factories import RENT, co_tenant, days, media, pay, tenancy_with_ledger
 from roer.casework.constants import CaseOutcome
 from roer.casework.models import Case
 from roer.casework.services import case_close, contact_log
-from roer.core import helm
+from roer.core import helm, rules
 from roer.core.constants import Flow, Mode
 from roer.core.dates import AMSTERDAM
-from roer.core.models import Decision
+from roer.core.models import Decision, JournalEvent
 from roer.ledger.constants import EntryKind
 from roer.ledger.models import LedgerEntry
-from roer.tenancies.constants import DebtMeasureKind
-from roer.tenancies.models import DebtMeasure
+from roer.tenancies.constants import DebtMeasureKind, PartyRole
+from roer.tenancies.models import DebtMeasure, Person
 
 __all__ = ["media"]
 
@@ -254,8 +266,9 @@ def test_the_number_of_queries_does_not_grow_with_the_tenancies():
 
 
 def test_tenancies_in_arrears_are_read_in_bulk():
-    """Reads are a fixed number per batch; each tenancy in arrears adds only its own writes (the decision,
-    its journal event, the run's row), the same number for each."""
+    """Reads are a fixed number per batch, and so are the writes of the decisions, their journal events and
+    the run's rows (`decision_record_many`, bulk inserts): a tenancy with nothing to send adds only its
+    savepoint."""
     for _ in range(2):
         tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
     collections_run(run_date=dt.date(2026, 10, 9))
@@ -272,7 +285,7 @@ def test_tenancies_in_arrears_are_read_in_bulk():
 
     per_tenancy = (four - two) / 2
     assert six - four == four - two  # linear in writes only: no per-tenancy read
-    assert per_tenancy <= 12
+    assert per_tenancy <= 2  # SAVEPOINT and RELEASE; no decision or journal write of its own
 
 
 def test_a_second_run_for_a_date_refuses_while_the_first_is_running():
@@ -324,3 +337,251 @@ def test_after_a_persons_contact_and_a_closed_case_the_final_notice_follows(
     notice = Letter.objects.get(tenancy=tenancy, kind=LetterKind.FINAL_NOTICE)
     assert notice.costs == episode.final_notice_costs == Decimal("112.50")  # 15% of € 750
     assert notice.deadline == episode.final_notice_deadline
+
+
+# --- one place for the legal checks; objections per tenancy ---------------------------------------
+
+NOTICE_DAY = dt.date(2026, 10, 12)
+
+
+def _after_the_term(tenancy, **dates) -> Episode:
+    """The growing tenancy's episode after a final notice whose term ran out, the early-warning steps
+    taken (contact, debt help, the reminder with the offer)."""
+    fields = {
+        "opened_on": dt.date(2026, 9, 1),
+        "reminder_sent_on": dt.date(2026, 9, 9),
+        "early_warning_offered_on": dt.date(2026, 9, 9),
+        "debt_help_pointed_on": dt.date(2026, 9, 9),
+        "contact_attempted_on": dt.date(2026, 9, 22),
+        "final_notice_approved_on": NOTICE_DAY,
+        "final_notice_sent_on": NOTICE_DAY,
+        "final_notice_deadline": dt.date(2026, 10, 28),
+    }
+    return Episode.objects.create(tenancy=tenancy, **{**fields, **dates})
+
+
+def test_after_an_objection_the_bailiff_follows_the_legal_steps_and_no_signal_goes_out():
+    social_manager = UserFactory(roles=[Role.SOCIAL_MANAGER])
+    tenancy = _growing()
+    _after_the_term(tenancy)
+    early_warning_objection_record(tenancy=tenancy, by=social_manager, on=dt.date(2026, 10, 15))
+
+    run = collections_run(run_date=dt.date(2026, 11, 20))
+
+    row = RunDecision.objects.get(run=run, tenancy=tenancy)
+    assert (row.route, row.action) == (Route.OFFICER_REVIEW, Action.BAILIFF_PROPOSAL)
+    assert BailiffProposal.objects.filter(tenancy=tenancy).exists()
+    assert not EarlyWarningSignal.objects.exists()
+    assert any("bezwaar" in line for line in row.reasons), row.reasons
+    assert not any("nog niet alle" in line for line in row.reasons), row.reasons
+    assert row.decision.inputs["early_warning_objection"] is True
+
+
+def test_a_standing_objection_of_the_tenant_stops_the_runs_signal():
+    social_manager = UserFactory(roles=[Role.SOCIAL_MANAGER])
+    tenancy = _growing()
+    _after_the_term(
+        tenancy, final_notice_sent_on=None, final_notice_deadline=None, final_notice_approved_on=None
+    )
+    early_warning_objection_record(tenancy=tenancy, by=social_manager, on=dt.date(2026, 9, 20))
+
+    run = collections_run(run_date=dt.date(2026, 10, 20))
+
+    assert RunDecision.objects.get(run=run, tenancy=tenancy).action != Action.EARLY_WARNING
+    assert not EarlyWarningSignal.objects.exists()
+
+
+def test_the_run_makes_the_bailiff_proposal_through_the_service_and_keeps_its_refusal(monkeypatch):
+    from roer.arrears.services import bailiff as bailiff_services
+
+    tenancy = _growing()
+    _after_the_term(tenancy, early_warning_sent_on=dt.date(2026, 10, 9))
+    monkeypatch.setattr(bailiff_services, "bailiff_blockers", lambda episode, on: ["Een blokkade"])
+
+    run = collections_run(run_date=dt.date(2026, 11, 20))
+
+    assert run.status == RunStatus.FINISHED and run.summary["errors"] == 0
+    row = RunDecision.objects.get(run=run, tenancy=tenancy)
+    assert (row.route, row.action) == (Route.OFFICER_REVIEW, "")
+    assert "Geen voorstel voor een deurwaarder: Een blokkade" in row.reasons
+    assert row.decision.reasons == row.reasons and row.decision.inputs["refused"] == Action.BAILIFF_PROPOSAL
+    assert not BailiffProposal.objects.exists()
+    assert JournalEvent.objects.filter(activity="bailiff_proposal_refused").count() == 1
+    assert run.summary["refused"] == {"bailiff_proposal": 1}
+
+
+def test_the_run_makes_the_signal_through_the_service_and_keeps_its_refusal(monkeypatch):
+    from roer.arrears.services import early_warning as early_warning_services
+
+    tenancy = _growing()
+    _after_the_term(
+        tenancy, final_notice_sent_on=None, final_notice_deadline=None, final_notice_approved_on=None
+    )
+    monkeypatch.setattr(
+        early_warning_services, "objection_standing_on", lambda tenancy_id, day: dt.date(2026, 10, 1)
+    )
+
+    run = collections_run(run_date=dt.date(2026, 10, 20))
+
+    assert run.status == RunStatus.FINISHED
+    row = RunDecision.objects.get(run=run, tenancy=tenancy)
+    assert row.action == "" and row.decision.inputs["refused"] == Action.EARLY_WARNING
+    assert any(
+        line.startswith("Geen signaal voor vroegsignalering: De huurder heeft bezwaar")
+        for line in row.reasons
+    )
+    assert not EarlyWarningSignal.objects.exists()
+
+
+def test_a_signal_is_made_by_the_service_when_all_is_in_order():
+    tenancy = _growing()
+    episode = _after_the_term(
+        tenancy, final_notice_sent_on=None, final_notice_deadline=None, final_notice_approved_on=None
+    )
+
+    run = collections_run(run_date=dt.date(2026, 10, 20))
+
+    assert RunDecision.objects.get(run=run, tenancy=tenancy).action == Action.EARLY_WARNING
+    signal = EarlyWarningSignal.objects.get(tenancy=tenancy)
+    assert signal.reported_on == dt.date(2026, 10, 20) and signal.arrears_since == episode.opened_on
+    assert Episode.objects.get(pk=episode.pk).early_warning_sent_on == dt.date(2026, 10, 20)
+
+
+# --- the offer and the pointer to debt help, also for atypical tenants ------------------------------
+
+
+def test_the_reminder_records_the_offer_and_the_debt_help_pointer_in_the_journal():
+    late = tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
+
+    collections_run(run_date=dt.date(2026, 10, 9))
+
+    episode = Episode.objects.get(tenancy=late)
+    assert episode.early_warning_offered_on == episode.debt_help_pointed_on == dt.date(2026, 10, 9)
+    for activity in ("early_warning_offered", "early_warning_debt_help_pointed"):
+        event = JournalEvent.objects.get(activity=activity)
+        assert event.facts == {"on": "2026-10-09", "source": "letter"}
+
+
+def test_the_friendly_personal_message_carries_the_offer_so_atypical_tenants_reach_the_legal_steps():
+    loyal = tenancy_with_ledger(start=dt.date(1996, 1, 1), until=OCTOBER, unpaid=[OCTOBER], email="")
+
+    collections_run(run_date=dt.date(2026, 10, 9))
+
+    letter = Letter.objects.get(tenancy=loyal)
+    assert letter.kind == LetterKind.PERSONAL_MESSAGE
+    assert "gratis" in letter.html and "23 oktober 2026" in letter.html  # debt help; the day to object
+    episode = Episode.objects.get(tenancy=loyal)
+    assert episode.personal_message_sent_on == dt.date(2026, 10, 9)
+    assert episode.early_warning_offered_on == episode.debt_help_pointed_on == dt.date(2026, 10, 9)
+    assert JournalEvent.objects.filter(activity="early_warning_offered").count() == 1
+
+
+def test_a_personal_message_text_without_the_offer_records_no_offer():
+    document = letter_rules.default_document()
+    message = document["routes"]["human_contact"]["letters"]["personal_message"]
+    message["body"] = "Beste {tenant},\n\nBel ons even op {phone}.\n\nMet vriendelijke groet,\n{sender}"
+    rules.rule_version_publish(version=rules.rule_version_draft(key=letter_rules.KEY, document=document))
+    loyal = tenancy_with_ledger(start=dt.date(1996, 1, 1), until=OCTOBER, unpaid=[OCTOBER], email="")
+
+    collections_run(run_date=dt.date(2026, 10, 9))
+
+    episode = Episode.objects.get(tenancy=loyal)
+    assert episode.personal_message_sent_on == dt.date(2026, 10, 9)
+    assert episode.early_warning_offered_on is None and episode.debt_help_pointed_on is None
+
+
+# --- a tenant's own death ---------------------------------------------------------------------------
+
+
+def test_a_tenant_who_died_is_a_bereavement_a_person_and_never_a_letter():
+    tenancy = tenancy_with_ledger(start=dt.date(2020, 1, 1), until=OCTOBER, unpaid=[OCTOBER], email="")
+    co_tenant(tenancy, email="")
+    Person.objects.filter(tenancy_parties__tenancy=tenancy, tenancy_parties__role=PartyRole.TENANT).update(
+        died_on=dt.date(2026, 10, 3)
+    )
+
+    run = collections_run(run_date=dt.date(2026, 10, 9))
+
+    row = RunDecision.objects.get(run=run, tenancy=tenancy)
+    assert (row.route, row.action) == (Route.HUMAN_CONTACT, "")
+    assert any("overleden" in line for line in row.reasons), row.reasons
+    assert not Letter.objects.filter(tenancy=tenancy).exists()
+    assert Case.objects.get(tenancy=tenancy).priority == 100
+
+
+# --- assist mode --------------------------------------------------------------------------------------
+
+
+def test_in_assist_mode_the_proposal_is_kept_on_the_row_and_shown_in_the_report():
+    helm.flow_mode_set(flow=Flow.DUNNING, mode=Mode.ASSIST, by=UserFactory(), reason="test")
+    late = tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
+    paying = tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
+    Episode.objects.create(tenancy=paying, opened_on=OCTOBER, reminder_sent_on=dt.date(2026, 10, 8))
+
+    run = collections_run(run_date=dt.date(2026, 10, 9))
+
+    row = RunDecision.objects.get(run=run, tenancy=late)
+    assert (row.action, row.proposed_action) == ("", Action.REMINDER)
+    decisions = {d["reference"]: d for d in run_report(run)["decisions"]}
+    assert decisions[late.reference]["action"] is None
+    assert decisions[late.reference]["proposed_action"] == "reminder"
+    assert "proposed_action" not in decisions[paying.reference]
+
+
+# --- fresh arrangement and precondition state ---------------------------------------------------------
+
+
+def test_the_run_reconciles_instalments_and_syncs_the_preconditions_first():
+    manager = UserFactory(roles=[Role.SOCIAL_MANAGER])
+    tenancy = tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
+    arrangement = Arrangement.objects.create(
+        tenancy=tenancy,
+        status=ArrangementStatus.ACTIVE,
+        amount=RENT,
+        start_date=dt.date(2026, 10, 2),
+        proposed_at=dt.datetime(2026, 10, 2, 9, tzinfo=AMSTERDAM),
+    )
+    Instalment.objects.create(arrangement=arrangement, number=1, due_date=dt.date(2026, 10, 3), amount=RENT)
+    Episode.objects.create(tenancy=tenancy, opened_on=OCTOBER)
+    contact_log(
+        tenancy=tenancy,
+        by=manager,
+        channel="TEL",
+        direction="UIT",
+        succeeded=False,
+        topic="arrears",
+        summary="Geen gehoor",
+        happened_at=dt.datetime(2026, 10, 5, 10, tzinfo=AMSTERDAM),
+    )
+
+    run = collections_run(run_date=dt.date(2026, 10, 12))
+
+    assert Instalment.objects.get(arrangement=arrangement).missed_signalled_on == dt.date(2026, 10, 12)
+    assert run.summary["instalments_missed"] == 1
+    episode = Episode.objects.get(tenancy=tenancy)
+    assert episode.contact_attempted_on == dt.date(2026, 10, 5)
+    assert JournalEvent.objects.get(activity="early_warning_contact_attempted").facts["source"] == "casework"
+
+
+@pytest.mark.parametrize(("grace_days", "broken"), [(3, True), (5, False)])
+def test_a_broken_arrangement_is_judged_with_the_policys_grace_days(grace_days, broken):
+    tenancy = tenancy_with_ledger(start=dt.date(2022, 1, 1), until=OCTOBER, pays=late_payer, unpaid=[OCTOBER])
+    arrangement = Arrangement.objects.create(
+        tenancy=tenancy,
+        status=ArrangementStatus.ACTIVE,
+        amount=RENT,
+        start_date=dt.date(2026, 10, 2),
+        proposed_at=dt.datetime(2026, 10, 2, 9, tzinfo=AMSTERDAM),
+    )
+    Instalment.objects.create(
+        arrangement=arrangement,
+        number=1,
+        due_date=dt.date(2026, 10, 3),
+        amount=RENT,
+        paid_amount=RENT,
+        paid_on=dt.date(2026, 10, 7),  # four days late
+    )
+
+    file = tenancy_files(ids=[tenancy.pk], day=dt.date(2026, 10, 12), grace_days=grace_days)[tenancy.pk]
+
+    assert (file.arrangements[0].broken_on is not None) is broken

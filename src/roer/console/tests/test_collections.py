@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from roer.accounts.constants import Role
 from roer.arrears.constants import ArrangementStatus, BailiffProposalStatus, Route, RunStatus
@@ -180,7 +182,7 @@ def test_a_bailiff_approval_is_refused_while_a_case_is_open(client, officer):
         reverse("console:bailiff_decision", args=[p.pk]),
         {f"bailiff-{p.pk}-decision": "approve", f"bailiff-{p.pk}-note": "Lang genoeg gewacht."},
     )
-    assert "A social manager&#x27;s case is open" in response.content.decode()
+    assert escape(gettext("A social manager's case is open")) in response.content.decode()
     assert "Lang genoeg gewacht." in response.content.decode()  # the input is kept
     p.refresh_from_db()
     assert p.status == BailiffProposalStatus.PROPOSED

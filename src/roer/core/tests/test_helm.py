@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -117,3 +118,46 @@ def test_a_decision_records_its_rule_version_and_can_be_overridden():
     override = JournalEvent.objects.get(activity="decision_overridden")
     assert override.facts == {"flow": "dunning", "from": "reminder", "to": "none"}
     assert override.rule_versions.get().rule_version == version
+
+
+def _items(count: int, version) -> list[helm.DecisionItem]:
+    return [
+        helm.DecisionItem(
+            flow=Flow.DUNNING,
+            subject=SubjectRef("tenancies.tenancy", str(100 + n)),
+            outcome="automated",
+            reasons=[f"reden {n}"],
+            inputs={"arrears": Decimal("750.00"), "days": n},
+            rule_version=version,
+            decided_at=NOW,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_many_decisions_are_recorded_with_their_events_in_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rules.install_defaults()
+    version = rules.live_version(KEY)
+    with CaptureQueriesContext(connection) as two:
+        helm.decision_record_many(_items(2, version))
+    with CaptureQueriesContext(connection) as twenty:
+        decisions = helm.decision_record_many(_items(20, version))
+
+    assert len(two) == len(twenty)
+    assert helm.decision_record_many([]) == []
+    assert [d.subject_id for d in decisions] == [str(100 + n) for n in range(20)]
+    stored = Decision.objects.get(pk=decisions[3].pk)
+    assert stored.inputs == {"arrears": "750.00", "days": 3} and stored.reasons == ["reden 3"]
+    assert stored.rule_version == version and stored.decided_at == NOW
+    event = JournalEvent.objects.get(activity="decision_taken", subjects__subject_id=str(decisions[3].pk))
+    assert {(s.kind, s.subject_id) for s in event.subjects.all()} == {
+        ("tenancies.tenancy", "103"),
+        ("core.decision", str(decisions[3].pk)),
+    }
+    assert event.facts == {"flow": "dunning", "outcome": "automated"}
+    assert event.rule_versions.get().rule_version == version
+    assert JournalEvent.objects.filter(activity="decision_taken").count() == 22

@@ -19,12 +19,16 @@ _DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
 _MIN_REFERENCE = 6
 
 
+@lru_cache(maxsize=65536)
 def normalise_text(text: str) -> str:
-    """NFKC, invisible characters removed, whitespace collapsed, upper case."""
+    """NFKC, invisible characters removed, whitespace collapsed, upper case.
+
+    Remembered: a statement repeats the same IBANs and references thousands of times."""
     cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return _SPACES.sub(" ", cleaned).strip().upper()
 
 
+@lru_cache(maxsize=65536)
 def compact_iban(text: str) -> str:
     """An IBAN as compared: no spaces or invisible characters, upper case."""
     return normalise_text(text).replace(" ", "")
@@ -44,6 +48,8 @@ def reference_candidates(text: str) -> set[str]:
 
     Only candidates with a digit are kept: a tenancy's reference always has one, words do not.
     """
+    if not text:
+        return set()
     normalised = normalise_text(text)
     candidates: list[str] = []
     for run in _RUNS.findall(normalised):
