@@ -55,7 +55,7 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 messages: install
-	cd src/roer && ../../$(BIN)/roer makemessages -l nl --no-location && ../../$(BIN)/roer compilemessages
+	cd src/roer && ../../$(BIN)/roer makemessages -l nl --no-location --ignore "*/tests/*" && ../../$(BIN)/roer compilemessages
 
 TARGET ?= all
 bench: install

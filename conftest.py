@@ -21,3 +21,9 @@ def shared_data() -> Path:
 def fast_password_hashing(settings):
     """Real hashers cost a third of a second a password by design; tests make hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def in_english(settings):
+    """For tests that read English message ids in pages and command output; Dutch is tested on its own."""
+    settings.LANGUAGE_CODE = "en"

@@ -26,7 +26,7 @@ from roer.core import helm
 from roer.core.models import Hold, JournalEvent
 from roer.tenancies.tests.factories import TenancyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 NOW = dt.datetime(2026, 10, 20, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
 

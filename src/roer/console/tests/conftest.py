@@ -86,3 +86,8 @@ def bank_entry(**fields) -> BankEntry:
     }
     values.update(fields)
     return BankEntry.objects.create(**values)
+
+
+@pytest.fixture(autouse=True)
+def _console_in_english(in_english):
+    """The assertions read the English message ids; the Dutch catalogue is checked by test_translations."""

@@ -14,7 +14,7 @@ from roer.tenancies.constants import PartyRole, PaymentMethod
 from roer.tenancies.models import Dwelling, HouseholdMember, Person, Rent, Tenancy, TenancyParty
 from roer.tenancies.services.erp_import import tenancies_import
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 HEADER = (
     "tenancy_reference;dwelling_reference;street;house_number;postcode;city;neighbourhood;start_date;end_date;"
