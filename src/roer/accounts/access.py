@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from roer.accounts.constants import Role
+from roer.accounts.models import User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -105,3 +106,11 @@ class HasRole(BasePermission):
         if not roles:
             return False
         return access_for(request.user, roles) is Access.ALLOWED
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user behind a view that `role_required` guards, typed for the services it calls."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

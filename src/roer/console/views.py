@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roer.accounts.access import role_required
+from roer.accounts.access import acting_user, role_required
 from roer.accounts.constants import Role
 from roer.arrears.selectors_arrangements import bailiff_proposals_pending
 from roer.arrears.services import review
@@ -110,7 +110,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
 def case_take(request: HttpRequest, case_id: int) -> HttpResponse:
     case = casework_selectors.get_case_for_user(request.user, case_id)
     try:
-        casework_services.case_assign(case=case, to=request.user, by=request.user)  # type: ignore[arg-type]
+        casework_services.case_assign(case=case, to=acting_user(request), by=acting_user(request))
     except REFUSALS as error:
         messages.error(request, _refusal(error))
     else:
@@ -223,7 +223,7 @@ def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         call=lambda case, data: casework_services.contact_log(
             tenancy=case.tenancy,
             case=case,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             channel=data["channel"],
             direction=data["direction"],
             succeeded=data["succeeded"],
@@ -248,7 +248,7 @@ def case_arrangement(request: HttpRequest, case_id: int) -> HttpResponse:
             tenancy=case.tenancy,
             count=data["count"],
             start_date=data["start_date"],
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
         ),
         success=lambda case, data: _(
             "The arrangement is offered. Approve it below once the tenant agrees to it."
@@ -263,7 +263,7 @@ def case_waive_costs(request: HttpRequest, case_id: int) -> HttpResponse:
         episode = queries.open_episode_for_user(request.user, case.tenancy)
         if episode is None:
             raise ValueError(_("There are no open arrears, so there are no costs to waive."))
-        return review.episode_costs_waive(episode=episode, by=request.user)  # type: ignore[arg-type]
+        return review.episode_costs_waive(episode=episode, by=acting_user(request))
 
     return _case_action(
         request,
@@ -287,7 +287,7 @@ def case_hold(request: HttpRequest, case_id: int) -> HttpResponse:
         prefix="hold",
         call=lambda case, data: casework_services.case_hold_automation(
             case=case,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             weeks=data["weeks"],
             reason=data["reason"],
         ),
@@ -306,7 +306,7 @@ def case_debt_help(request: HttpRequest, case_id: int) -> HttpResponse:
         name="debt_help_form",
         form_class=console_forms.ConfirmForm,
         prefix="debt_help",
-        call=lambda case, data: review.case_debt_help_refer(case=case, by=request.user),  # type: ignore[arg-type]
+        call=lambda case, data: review.case_debt_help_refer(case=case, by=acting_user(request)),
         success=lambda case, data: _("The referral to debt help is recorded."),
     )
 
@@ -322,7 +322,7 @@ def case_objection(request: HttpRequest, case_id: int) -> HttpResponse:
         prefix="objection",
         call=lambda case, data: early_warning_objection_record(
             tenancy=case.tenancy,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             on=data["on"],
         ),
         success=lambda case, data: _(
@@ -343,7 +343,7 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
         form_kwargs={"may_protected": casework_access.may_work_cases(request.user)},
         call=lambda case, data: casework_services.note_add(
             case=case,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             category=data["category"],
             text=data["text"],
         ),
@@ -362,7 +362,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
         prefix="close",
         call=lambda case, data: casework_services.case_close(
             case=case,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             outcome=data["outcome"],
             note=data["note"],
         ),
@@ -414,7 +414,7 @@ def arrangement_decision(request: HttpRequest, arrangement_id: int) -> HttpRespo
         form,
         lambda: arrangement_decide(
             arrangement=arrangement,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             approve=form.approve,
             note=form.cleaned_data["note"],
         ),
@@ -495,7 +495,7 @@ def final_notice_approve(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = console_forms.ConfirmForm(request.POST, prefix=f"approve-{episode.pk}")
     if form.is_valid() and _attempt(
         form,
-        lambda: review.episode_final_notice_approve(episode=episode, by=request.user),  # type: ignore[arg-type]
+        lambda: review.episode_final_notice_approve(episode=episode, by=acting_user(request)),
     ):
         messages.success(
             request,
@@ -516,7 +516,7 @@ def final_notice_postpone(request: HttpRequest, episode_id: int) -> HttpResponse
         form,
         lambda: review.episode_final_notice_postpone(
             episode=episode,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             weeks=form.cleaned_data["weeks"],
             reason=form.cleaned_data["reason"],
         ),
@@ -540,7 +540,7 @@ def bailiff_decision(request: HttpRequest, proposal_id: int) -> HttpResponse:
         form,
         lambda: bailiff_proposal_decide(
             proposal=proposal,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             approve=form.approve,
             reason=form.cleaned_data["note"],
         ),
@@ -602,7 +602,7 @@ def unmatched_assign(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = console_forms.AssignForm(request.POST)
     if form.is_valid():
         tenancy = queries.get_tenancy_to_assign(request.user, form.cleaned_data["tenancy"])
-        if _attempt(form, lambda: bank_entry_assign(entry=entry, tenancy=tenancy, by=request.user)):  # type: ignore[arg-type]
+        if _attempt(form, lambda: bank_entry_assign(entry=entry, tenancy=tenancy, by=acting_user(request))):
             messages.success(
                 request,
                 _("%(amount)s is booked to %(reference)s.")
@@ -625,7 +625,7 @@ def unmatched_return(request: HttpRequest, entry_id: int) -> HttpResponse:
         form,
         lambda: bank_entry_mark_for_return(
             entry=entry,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             reason=form.cleaned_data["reason"],
         ),
     ):
