@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -121,7 +122,7 @@ def _insert_events(rows: Sequence[tuple[Any, ...]]) -> list[int]:
         )
         return drawn
     if not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError("the journal needs a database that returns ids from a bulk insert")
+        raise ImproperlyConfigured("the journal needs a database that returns ids from a bulk insert")
     limit = connection.features.max_query_params or len(_EVENT_COLUMNS) * _EVENT_ROWS
     per_statement = max(1, min(_EVENT_ROWS, limit // len(_EVENT_COLUMNS)))
     pk = _column(JournalEvent, "id")
