@@ -139,3 +139,12 @@ PHOTO_MAX_SIDE = 2000
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_JPEG_QUALITY = 85
 PHOTOS_PER_REQUEST = 5
+
+
+class RoutedBy(models.TextChoices):
+    """How a work order found its contractor in the routing table."""
+
+    NEIGHBOURHOOD = "neighbourhood", _("By neighbourhood")
+    POSTCODE = "postcode", _("By postcode range")
+    DEFAULT = "default", _("The trade's default contractor")
+    PERSON = "person", _("Chosen by a person")

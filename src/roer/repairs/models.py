@@ -20,6 +20,7 @@ from roer.repairs.constants import (
     PartOfDay,
     RequestStatus,
     Responsibility,
+    RoutedBy,
     Urgency,
 )
 
@@ -129,7 +130,7 @@ class WorkOrder(models.Model):
     status = models.CharField(max_length=3, choices=OrderStatus.choices, default=OrderStatus.REGISTERED)
     due_by = models.DateTimeField(null=True, blank=True, help_text=_("VERA uitersteGereeddatum"))
     routing_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+")
-    routed_by = models.CharField(max_length=12, help_text=_("neighbourhood, postcode, default or person"))
+    routed_by = models.CharField(max_length=16, choices=RoutedBy.choices)
     created_at = models.DateTimeField(default=timezone.now)
     issued_at = models.DateTimeField(null=True, blank=True, help_text=_("VERA opdrachtdatum"))
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -26,7 +26,7 @@ from typing import Any
 
 from roer.core.rules import Document, RuleSetDefinition, register
 from roer.repairs import vera
-from roer.repairs.constants import VeraList
+from roer.repairs.constants import RoutedBy, VeraList
 
 KEY = "contractor-routing"
 
@@ -109,7 +109,7 @@ class ContractorEntry:
 @dataclass(frozen=True)
 class Route:
     contractor: str
-    matched_by: str  # "neighbourhood", "postcode" or "default"
+    matched_by: RoutedBy
     route_index: int | None  # the position in `routes`, None for a default
 
 
@@ -138,13 +138,13 @@ def route(document: Mapping[str, Any], *, trade: str | None, neighbourhood: str,
         if wanted_neighbourhood and wanted_neighbourhood in {
             n.strip().casefold() for n in entry["neighbourhoods"]
         }:
-            return Route(entry["contractor"], "neighbourhood", index)
+            return Route(entry["contractor"], RoutedBy.NEIGHBOURHOOD, index)
         if digits and any(low <= digits <= high for low, high in entry["postcodes"]):
-            return Route(entry["contractor"], "postcode", index)
+            return Route(entry["contractor"], RoutedBy.POSTCODE, index)
     default = document["defaults"].get(trade)
     if default is None:
         raise NoRouteError(trade)
-    return Route(default, "default", None)
+    return Route(default, RoutedBy.DEFAULT, None)
 
 
 def areas_of(document: Mapping[str, Any], contractor_key: str) -> list[dict[str, Any]]:

@@ -42,6 +42,7 @@ from roer.repairs.constants import (
     PartOfDay,
     RequestStatus,
     Responsibility,
+    RoutedBy,
     Urgency,
 )
 from roer.repairs.models import Appointment, Contractor, RepairPhoto, RepairRequest, WorkOrder
@@ -555,7 +556,7 @@ def repair_request_order(
             routed = _route(request, routing_version)
             contractor, matched_by = routed.contractor, routed.matched_by
         else:
-            matched_by = "person"
+            matched_by = RoutedBy.PERSON
         order = WorkOrder.objects.create(
             request=request,
             contractor=contractor,
