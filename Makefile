@@ -23,7 +23,10 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/roer migrate --no-input -v 0
-	$(BIN)/roer demo
+	$(BIN)/roer demo --no-serve
+	@echo ">>> Tonight's collections run, so the staff queues have work in them (idempotent for the date)"
+	$(BIN)/roer run_collections
+	$(BIN)/roer runserver 127.0.0.1:8000 --noreload
 
 test: install
 	@redis_ok=1; $(BIN)/python -m roer.conf.probe redis $(REDIS_TEST_URL) || redis_ok=0; \
