@@ -11,9 +11,10 @@ from typing import Any, Protocol
 import structlog
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from roer.core.bulk import column, insert_rows, insert_sql, rows_per_statement
 from roer.core.constants import ActorKind, Channel
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject, RuleVersion
 from roer.core.subjects import Subject, SubjectRef, subject_ref
@@ -87,22 +88,7 @@ def record(
     return record_many([entry])[0]
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    column = getattr(model._meta.get_field(name), "column", None)
-    if not isinstance(column, str):
-        raise ValueError(f"{model.__name__}.{name} has no column of its own")
-    return connection.ops.quote_name(column)
-
-
-def _insert_sql(model: type[models.Model], names: Sequence[str], rows: int = 1) -> str:
-    columns = ", ".join(_column(model, name) for name in names)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * rows)
-    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES {values}"
-
-
 _EVENT_COLUMNS = ("occurred_at", "activity", "actor_kind", "actor_id", "channel", "facts")
-# Rows per multi-row INSERT ... RETURNING of events, within the backend's parameter limit.
-_EVENT_ROWS = 1000
 
 
 def _insert_events(rows: Sequence[tuple[Any, ...]]) -> list[int]:
@@ -117,53 +103,22 @@ def _insert_events(rows: Sequence[tuple[Any, ...]]) -> list[int]:
                 [JournalEvent._meta.db_table, JournalEvent._meta.pk.column, len(rows)],
             )
             drawn = sorted(int(row[0]) for row in cursor.fetchall())
-        _insert_rows(
+        insert_rows(
             JournalEvent, ("id", *_EVENT_COLUMNS), [(pk, *row) for pk, row in zip(drawn, rows, strict=True)]
         )
         return drawn
     if not connection.features.can_return_rows_from_bulk_insert:
         raise ImproperlyConfigured("the journal needs a database that returns ids from a bulk insert")
-    limit = connection.features.max_query_params or len(_EVENT_COLUMNS) * _EVENT_ROWS
-    per_statement = max(1, min(_EVENT_ROWS, limit // len(_EVENT_COLUMNS)))
-    pk = _column(JournalEvent, "id")
+    per_statement = rows_per_statement(_EVENT_COLUMNS)
+    pk = column(JournalEvent, "id")
     ids: list[int] = []
     with connection.cursor() as cursor:
         for first in range(0, len(rows), per_statement):
             chunk = rows[first : first + per_statement]
-            sql = _insert_sql(JournalEvent, _EVENT_COLUMNS, len(chunk)) + f" RETURNING {pk}"
+            sql = insert_sql(JournalEvent, _EVENT_COLUMNS, len(chunk)) + f" RETURNING {pk}"
             cursor.execute(sql, [value for row in chunk for value in row])
             ids.extend(sorted(int(row[0]) for row in cursor.fetchall()))
     return ids
-
-
-def _copy_sql(model: type[models.Model], names: Sequence[str]) -> str:
-    insert = _insert_sql(model, names)
-    columns = insert[insert.index("(") : insert.index(")") + 1]
-    return f"COPY {connection.ops.quote_name(model._meta.db_table)} {columns} FROM STDIN"
-
-
-def _insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """INSERT already-adapted rows. SQLite runs one prepared statement per row fastest; PostgreSQL
-    (psycopg 3) takes them through COPY, ten times faster than its `executemany`, which parses, binds
-    and executes each row on the server; any other database gets multi-row VALUES."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(_insert_sql(model, names), rows)
-            return
-        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):
-            with cursor.cursor.copy(_copy_sql(model, names)) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        limit = connection.features.max_query_params or 65_535
-        per_statement = max(1, min(_EVENT_ROWS, limit // len(names)))
-        full = _insert_sql(model, names, per_statement)
-        for first in range(0, len(rows), per_statement):
-            chunk = rows[first : first + per_statement]
-            sql = full if len(chunk) == per_statement else _insert_sql(model, names, len(chunk))
-            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
@@ -208,8 +163,8 @@ def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
         versions = [
             (pk, version) for pk, item in zip(ids, prepared, strict=True) for version in sorted(item[7])
         ]
-        _insert_rows(JournalSubject, ("event", "kind", "subject_id"), subjects)
-        _insert_rows(JournalRuleVersion, ("event", "rule_version"), versions)
+        insert_rows(JournalSubject, ("event", "kind", "subject_id"), subjects)
+        insert_rows(JournalRuleVersion, ("event", "rule_version"), versions)
     events = [
         JournalEvent(pk, occurred_at, activity, actor_kind, actor_id, channel, facts)
         for pk, (occurred_at, activity, actor_kind, actor_id, channel, facts, _r, _v) in zip(

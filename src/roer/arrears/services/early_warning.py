@@ -15,8 +15,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +36,7 @@ from roer.arrears.policy import Policy
 from roer.arrears.selectors import precondition_evidence, standing_objections
 from roer.core import journal
 from roer.core.dates import local_date
+from roer.core.files import write_atomically
 from roer.core.subjects import SubjectRef
 from roer.tenancies.constants import PartyRole
 from roer.tenancies.models import Tenancy
@@ -490,18 +489,6 @@ def _row(signal: EarlyWarningSignal) -> list[str]:
     ]
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def early_warning_export(
     *, month: dt.date, output: Path | None = None, now: dt.datetime | None = None
 ) -> ExportResult:
@@ -535,7 +522,7 @@ def early_warning_export(
             occurred_at=now,
             facts={"month": f"{month:%Y-%m}", "count": len(rows), "new": len(new), "withheld": len(withheld)},
         )
-        _write_atomically(output, content)
+        write_atomically(output, content)
     result = ExportResult(
         month=f"{month:%Y-%m}",
         output=output,

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +35,7 @@ from sepaxml import SepaDD
 
 from roer.core import journal
 from roer.core.dates import next_working_day
+from roer.core.files import write_atomically
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef
 from roer.ledger.constants import EntryKind, PaymentChannel
@@ -297,19 +296,6 @@ def pain008_validate(document: etree._Element) -> None:
         )
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write beside the target and rename, so a bank upload never picks up half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def direct_debits_export(
     *, month: dt.date, collection_date: dt.date | None = None, output: Path | None = None
 ) -> DirectDebitExport:
@@ -322,7 +308,7 @@ def direct_debits_export(
         export.path = output or default_output_path(month)
         with transaction.atomic():
             _collections_record(export)
-            _write_atomically(export.path, pain008_render(export=export))
+            write_atomically(export.path, pain008_render(export=export))
     facts = {k: v for k, v in export.as_dict().items() if k not in {"skipped", "file"}}
     facts["skipped"] = len(export.skipped)
     journal.record(

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import structlog
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roer.accounts.models import User
 from roer.core import journal
+from roer.core.bulk import insert_rows
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef
 from roer.ledger.bank import ParsedEntry, detect_format, read_entries
@@ -331,52 +332,6 @@ _LEDGER_ENTRY_COLUMNS = (
 )
 
 
-def _insert_sql(model: type[models.Model], names: Sequence[str], rows: int = 1) -> str:
-    quote = connection.ops.quote_name
-    columns = []
-    for name in names:
-        column = getattr(model._meta.get_field(name), "column", None)
-        if not isinstance(column, str):
-            raise ValueError(f"{model.__name__}.{name} has no column of its own")
-        columns.append(quote(column))
-    values = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * rows)
-    return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) VALUES {values}"
-
-
-# Rows per multi-row INSERT where the database runs each row of an `executemany` as a statement.
-_ROWS_PER_INSERT = 1000
-
-
-def _copy_sql(model: type[models.Model], names: Sequence[str]) -> str:
-    insert = _insert_sql(model, names)
-    columns = insert[insert.index("(") : insert.index(")") + 1]
-    return f"COPY {connection.ops.quote_name(model._meta.db_table)} {columns} FROM STDIN"
-
-
-def _insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """INSERT already-adapted rows. SQLite runs one prepared statement per row fastest; PostgreSQL
-    (psycopg 3) takes them through COPY, ten times faster than its `executemany`, which parses, binds
-    and executes each row on the server; any other database gets multi-row VALUES."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(_insert_sql(model, names), rows)
-            return
-        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):
-            with cursor.cursor.copy(_copy_sql(model, names)) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        limit = connection.features.max_query_params or 65_535
-        per_statement = max(1, min(_ROWS_PER_INSERT, limit // len(names)))
-        full = _insert_sql(model, names, per_statement)
-        for first in range(0, len(rows), per_statement):
-            chunk = rows[first : first + per_statement]
-            sql = full if len(chunk) == per_statement else _insert_sql(model, names, len(chunk))
-            cursor.execute(sql, [value for row in chunk for value in row])
-
-
 @dataclass(frozen=True, slots=True)
 class _Booked:
     """What one new entry became, in the form the ledger booking and the journal event need."""
@@ -517,7 +472,7 @@ def _book_batch(writer: _Writer, keyed: list[tuple[str, ParsedEntry]], summary: 
         item, row = _book(writer, key, entry, outcome)
         booked.append(item)
         rows.append(row)
-    _insert_rows(BankEntry, _BANK_ENTRY_COLUMNS, rows)
+    insert_rows(BankEntry, _BANK_ENTRY_COLUMNS, rows)
     # The new rows' ids, by their (unique) dedupe key: only this import writes to this statement.
     ids = dict(
         BankEntry.objects.filter(statement_id=writer.statement.pk, pk__gt=writer.last_id).values_list(
@@ -531,7 +486,7 @@ def _book_batch(writer: _Writer, keyed: list[tuple[str, ParsedEntry]], summary: 
         for item in booked
         if item.outcome.tenancy_id is not None
     ]
-    _insert_rows(LedgerEntry, _LEDGER_ENTRY_COLUMNS, ledger_rows)
+    insert_rows(LedgerEntry, _LEDGER_ENTRY_COLUMNS, ledger_rows)
     journal.record_many([event for item in booked if (event := _event(writer, item, ids[item.key]))])
 
 
