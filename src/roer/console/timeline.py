@@ -77,6 +77,7 @@ class Chart:
     zero_y: float
     max_label: str
     max_y: float
+    balance_label_y: float  # between the top amount and € 0, so the lane label never sits on an amount
     min_label: str
     min_y: float
     start_x: float
@@ -203,6 +204,7 @@ def build_chart(data: TimelineData) -> Chart:
         zero_y=y(ZERO),
         max_label=format_euros(high),
         max_y=y(high),
+        balance_label_y=round((y(high) + y(ZERO)) / 2, 1),
         min_label=format_euros(low),
         min_y=y(low),
         start_x=x(data.tenancy_start),
