@@ -1,0 +1,124 @@
+"""Forms of the tenant's repair pages: search, the wizard's questions, the request, a visit, cancelling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from roer.repairs.constants import PHOTOS_PER_REQUEST, PartOfDay
+from roer.repairs.tree import Problem
+
+WEEKDAYS = (
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("What is broken?"), max_length=200, required=False)
+
+
+def questions_form(problem: Problem, data: Any | None = None) -> forms.Form:
+    """One radio group per question of the problem; each starts at its most common answer."""
+    form = forms.Form(data)
+    for question in problem.questions:
+        form.fields[question.id] = forms.ChoiceField(
+            label=question.text,
+            choices=[(a.id, a.label) for a in question.answers],
+            initial=question.default,
+            widget=forms.RadioSelect,
+        )
+    return form
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks and cleans each photo."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class RequestForm(forms.Form):
+    description = forms.CharField(
+        label=_("Describe the problem (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Which days suit you?"),
+        help_text=_("Choose none if any working day is fine."),
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    part = forms.ChoiceField(
+        label=_("Which part of the day suits you?"),
+        choices=[("", _("Any time")), *PartOfDay.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        help_text=_("At most %(n)d photos.") % {"n": PHOTOS_PER_REQUEST},
+        required=False,
+    )
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("part", "")
+
+    def clean_photos(self) -> list[Any]:
+        photos: list[Any] = self.cleaned_data.get("photos") or []
+        if len(photos) > PHOTOS_PER_REQUEST:
+            raise forms.ValidationError(_("Add at most %(n)d photos.") % {"n": PHOTOS_PER_REQUEST})
+        return photos
+
+
+def slot_value(day: dt.date, part: str) -> str:
+    return f"{day.isoformat()}|{part}"
+
+
+def slot_label(day: dt.date, part: str) -> str:
+    return f"{formats.date_format(day, 'l j F')}, {PartOfDay(part).label}"
+
+
+class BookForm(forms.Form):
+    slot = forms.ChoiceField(label=_("Choose a time for the visit"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, slots: Sequence[tuple[dt.date, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(slot_value(d, p), slot_label(d, p)) for d, p in slots]
+
+    def chosen(self) -> tuple[dt.date, str]:
+        day, part = self.cleaned_data["slot"].split("|")
+        return dt.date.fromisoformat(day), part
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you cancel this request?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
