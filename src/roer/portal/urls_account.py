@@ -1,1 +1,12 @@
-urlpatterns: list = []
+"""The rent account under /portal/huur/ (namespace `portal`)."""
+
+from django.urls import path
+
+from roer.portal import account_views
+
+urlpatterns = [
+    path("", account_views.account, name="account"),
+    path("brieven/", account_views.letters, name="account-letters"),
+    path("brieven/<int:letter_id>.pdf", account_views.letter_pdf, name="account-letter-pdf"),
+    path("regeling/", account_views.arrangement, name="account-arrangement"),
+]
