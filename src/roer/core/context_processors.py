@@ -5,4 +5,9 @@ from django.http import HttpRequest
 
 
 def roer(request: HttpRequest) -> dict[str, Any]:
-    return {"DEMO_MODE": settings.DEMO_MODE, "CORPORATION_NAME": settings.CORPORATION_NAME}
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "CORPORATION_NAME": settings.CORPORATION_NAME,
+        "CORPORATION_PHONE": settings.CORPORATION_PHONE,
+        "CORPORATION_OFFICE_HOURS": settings.CORPORATION_OFFICE_HOURS,
+    }
