@@ -69,6 +69,11 @@ def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_
     client.force_login(tenant)
     page = client.get(HOME).content.decode()
     assert 'href="/accounts/two-factor/"' in page and 'href="/accounts/activate/"' not in page
-    for place in ("/portal/reparatie/", "/portal/reparatie/verzoeken/", "/portal/huur/", "/portal/huur/regeling/"):
+    for place in (
+        "/portal/reparatie/",
+        "/portal/reparatie/verzoeken/",
+        "/portal/huur/",
+        "/portal/huur/regeling/",
+    ):
         assert f'href="{place}"' in page
     assert 'href="/console/"' not in page
