@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from roer.accounts.access import acting_user, role_required
 from roer.accounts.constants import Role
+from roer.accounts.models import User
 from roer.portal.repairs_forms import BookForm, CancelForm, RequestForm, SearchForm, questions_form
 from roer.portal.repairs_queries import tenancy_for_tenant
-from roer.repairs.constants import OPEN_REQUEST_STATUSES, Responsibility, Urgency
+from roer.repairs.constants import OPEN_REQUEST_STATUSES, Responsibility, Urgency, WizardStep
 from roer.repairs.models import RepairRequest, WorkOrder
 from roer.repairs.photos import PhotoRefused
 from roer.repairs.scheduling import Preference
@@ -37,10 +38,19 @@ from roer.repairs.services import (
     appointment_slots,
     repair_request_cancel,
     repair_request_submit,
+    wizard_step_record,
 )
 from roer.repairs.tree import Outcome, Problem, Tree, WizardError, default_outcome, problem_outcome
+from roer.tenancies.models import Tenancy
 
 tenant_only = role_required(Role.TENANT)
+
+
+def _own_tenancy_or_none(user: User) -> Tenancy | None:
+    try:
+        return tenancy_for_tenant(user)
+    except Http404:
+        return None
 
 
 def _emergencies(tree: Tree) -> list[dict[str, Any]]:
@@ -54,6 +64,13 @@ def start(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         results = search(tree, form.cleaned_data["q"])
+        wizard_step_record(
+            by=acting_user(request),
+            tenancy=_own_tenancy_or_none(acting_user(request)),
+            step=WizardStep.SEARCHED,
+            problem_id=results[0].id if results else None,
+            matched=not results.unmatched,
+        )
     location = None
     wanted = request.GET.get("plek", "")
     for area in tree.areas:
@@ -103,6 +120,9 @@ def problem(request: HttpRequest, problem_id: str) -> HttpResponse:
     given = {q.id: request.GET.get(q.id, q.default) for q in found.questions}
     questions = questions_form(found, given if answered and found.questions else None)
     if not answered or (found.questions and not questions.is_valid()):
+        wizard_step_record(
+            by=user, tenancy=_own_tenancy_or_none(user), step=WizardStep.QUESTIONS_SHOWN, problem_id=found.id
+        )
         return render(
             request,
             "portal/repairs/questions.html",
@@ -142,6 +162,14 @@ def problem(request: HttpRequest, problem_id: str) -> HttpResponse:
             form = RequestForm()
     elif request.method == "POST":
         return redirect(request.get_full_path())
+    if request.method == "GET":
+        wizard_step_record(
+            by=user,
+            tenancy=tenancy,
+            step=WizardStep.OUTCOME_SHOWN,
+            problem_id=found.id,
+            responsibility=outcome.responsibility,
+        )
     return render(
         request,
         "portal/repairs/outcome.html",

@@ -148,3 +148,11 @@ class RoutedBy(models.TextChoices):
     POSTCODE = "postcode", _("By postcode range")
     DEFAULT = "default", _("The trade's default contractor")
     PERSON = "person", _("Chosen by a person")
+
+
+class WizardStep(models.TextChoices):
+    """What the portal showed a tenant in the repair wizard; the supervisor's funnel counts these."""
+
+    SEARCHED = "searched", _("Searched for a problem")
+    QUESTIONS_SHOWN = "questions_shown", _("Questions shown")
+    OUTCOME_SHOWN = "outcome_shown", _("Outcome shown")

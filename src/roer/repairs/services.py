@@ -44,6 +44,7 @@ from roer.repairs.constants import (
     Responsibility,
     RoutedBy,
     Urgency,
+    WizardStep,
 )
 from roer.repairs.models import Appointment, Contractor, RepairPhoto, RepairRequest, WorkOrder
 from roer.repairs.photos import CleanPhoto, photo_accept
@@ -873,3 +874,30 @@ def work_order_flag(
             },
         )
     return order
+
+
+def wizard_step_record(
+    *,
+    by: Any,
+    tenancy: Tenancy | None,
+    step: WizardStep,
+    problem_id: str | None = None,
+    matched: bool | None = None,
+    responsibility: str | None = None,
+) -> None:
+    """Journal a step of the repair wizard with the tree version in force. What the tenant typed stays
+    out of the journal: a search records only whether it found something and the best match."""
+    version, _tree = live_wizard()
+    facts: dict[str, Any] = {"step": step, "problem": problem_id}
+    if matched is not None:
+        facts["matched"] = matched
+    if responsibility is not None:
+        facts["responsibility"] = responsibility
+    journal.record(
+        activity="wizard_step",
+        subjects=[by] if tenancy is None else [tenancy, by],
+        actor=by,
+        channel=Channel.PORTAL,
+        rule_versions=[version],
+        facts=facts,
+    )

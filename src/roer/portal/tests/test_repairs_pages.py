@@ -12,8 +12,10 @@ from roer.accounts.services import staff_second_factor_add
 from roer.accounts.tests.factories import UserFactory
 from roer.accounts.tests.helpers import sign_in_verified
 from roer.core.dates import AMSTERDAM
+from roer.core.models import JournalEvent
 from roer.repairs.constants import AppointmentStatus, RequestStatus
 from roer.repairs.models import RepairRequest
+from roer.repairs.selectors import live_wizard
 from roer.tenancies.tests.factories import PersonFactory, TenancyFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,23 @@ def test_a_service_subscription_offers_to_book_the_tenants_part(client, tenant):
     repair = RepairRequest.objects.get()
     assert response["Location"] == reverse("portal:repairs-request", args=[repair.pk])
     assert (repair.clause, repair.orders.get().trade) == ("d", "LOO")
+
+
+def test_every_wizard_step_is_journaled_with_the_tree_version_and_without_the_tenants_words(client, tenant):
+    version, _tree = live_wizard()
+    client.get(START, {"q": "kraan druppelt bij Jansen"})
+    client.get(problem_url("boiler-broken"))
+    client.get(problem_url("tap-dripping", klaar=1))
+    steps = list(JournalEvent.objects.filter(activity="wizard_step").order_by("id"))
+    assert [(e.facts["step"], e.facts["problem"]) for e in steps] == [
+        ("searched", "tap-dripping"),
+        ("questions_shown", "boiler-broken"),
+        ("outcome_shown", "tap-dripping"),
+    ]
+    assert steps[0].facts["matched"] is True
+    assert steps[2].facts["responsibility"] == "tenant"
+    assert all(e.channel == "INT" and e.actor_kind == "tenant" for e in steps)
+    assert all(list(e.rule_versions.values_list("rule_version", flat=True)) == [version.pk] for e in steps)
+    assert all("Jansen" not in str(e.facts) for e in steps)
+    kinds = {s.kind for e in steps for s in e.subjects.all()}
+    assert kinds == {"tenancies.tenancy", "accounts.user"}
