@@ -49,7 +49,7 @@ def _signed_in_user(client):
 
 def test_a_tenant_activates_with_the_letter_and_is_signed_in(client, settings, letter):
     page = client.get(ACTIVATE).content.decode()
-    assert '<html lang="nl">' in page and "Activeer je account" in page
+    assert '<html lang="nl">' in page and "Activeer uw account" in page
     assert 'autocomplete="postal-code"' in page and "<script" not in page
     assert f"Bel ons op {settings.CORPORATION_PHONE}." in page
 

@@ -64,7 +64,7 @@ def test_the_home_page_needs_a_fixed_number_of_queries(
 
 def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_sign_in(client):
     page = client.get(HOME).content.decode()
-    assert 'href="/accounts/activate/"' in page and "Activeer je account" in page
+    assert 'href="/accounts/activate/"' in page and "Activeer uw account" in page
     tenant = user_create(username="noor@example.nl", password=DEMO_PASSWORD, roles=[Role.TENANT])
     client.force_login(tenant)
     page = client.get(HOME).content.decode()
