@@ -27,3 +27,12 @@ def fast_password_hashing(settings):
 def in_english(settings):
     """For tests that read English message ids in pages and command output; Dutch is tested on its own."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leaks_between_tests():
+    """A test that activates a language must not decide the language of the next one."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

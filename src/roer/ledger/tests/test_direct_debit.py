@@ -13,7 +13,7 @@ from roer.ledger.models import DirectDebitCollection, LedgerEntry
 from roer.ledger.services.direct_debit import pain008_schema
 from roer.tenancies.tests.factories import PersonFactory, TenancyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"}
 APRIL = dt.date(2026, 4, 1)

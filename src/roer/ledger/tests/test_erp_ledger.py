@@ -14,7 +14,7 @@ from roer.ledger.models import LedgerEntry
 from roer.ledger.services.erp import ledger_import
 from roer.tenancies.tests.factories import TenancyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 HEADER = "tenancy_reference;date;kind;amount;method;reference;return_reason;entry_id"
 

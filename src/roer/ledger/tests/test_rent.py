@@ -69,7 +69,7 @@ def test_a_tenancy_without_rent_is_skipped_and_reported():
 
 
 @pytest.mark.django_db
-def test_with_the_erp_as_master_charge_rent_refuses(settings):
+def test_with_the_erp_as_master_charge_rent_refuses(settings, in_english):
     settings.LEDGER_OWNER = "erp"
     TenancyFactory()
     with pytest.raises(CommandError, match="The ERP owns the rent ledger"):

@@ -14,7 +14,7 @@ from roer.core.models import JournalEvent, JournalSubject
 from roer.ledger.constants import BankEntryStatus, EntrySource
 from roer.ledger.models import BankEntry, LedgerEntry
 from roer.ledger.services.statements import statement_import
-from roer.ledger.tests.test_statements_import import RENT_DAY, tenancies  # noqa: F401 (a fixture)
+from roer.ledger.tests.conftest import RENT_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _import_counting_queries(path: Path) -> tuple[dict[str, object], int]:
     return summary, len(queries)
 
 
-def test_one_batch_of_140_entries_costs_a_fixed_handful_of_queries(tenancies, tmp_path):  # noqa: F811
+def test_one_batch_of_140_entries_costs_a_fixed_handful_of_queries(tenancies, tmp_path):
     path = _repeated(tmp_path, 20)
     summary, queries = _import_counting_queries(path)
     assert (summary["entries_read"], summary["booked"]) == (140, 140)
