@@ -161,9 +161,11 @@ INSTALLED_APPS = [
     "roer.casework",
     "roer.arrears",
     "roer.repairs",
+    "roer.answers",
     "roer.api",
     "roer.portal",
     "roer.console",
+    "roer.contractors",
     "roer.demo",
 ]
 

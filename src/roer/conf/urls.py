@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("roer.api.urls")),
     path("console/", include("roer.console.urls")),
+    path("aannemer/", include("roer.contractors.urls")),
     path("portal/", include("roer.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

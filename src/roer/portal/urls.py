@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("reparatie/", include("roer.portal.urls_repairs")),
     path("huur/", include("roer.portal.urls_account")),
+    path("", include("roer.portal.urls_service")),
 ]

@@ -1,0 +1,3 @@
+"""Answers and "Bel me terug" under /portal/ (namespace `portal`)."""
+
+urlpatterns: list = []
