@@ -8,6 +8,7 @@ POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/roer
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # CI sets REQUIRE_SERVICES=1: a missing PostgreSQL or Redis is then a failure, not a note.
 REQUIRE_SERVICES ?= 0
+CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .PHONY: install demo test test-sqlite test-postgres lint format bench messages clean
@@ -30,12 +31,18 @@ demo: install
 
 test: install
 	@redis_ok=1; $(BIN)/python -m roer.conf.probe redis $(REDIS_TEST_URL) || redis_ok=0; \
-	marker=""; \
+	left_out=""; \
 	if [ $$redis_ok = 0 ]; then \
 	  if [ "$(REQUIRE_SERVICES)" = 1 ]; then echo "FAIL: Redis is required and not reachable at $(REDIS_TEST_URL)"; exit 1; fi; \
 	  echo ">>> Redis not reachable at $(REDIS_TEST_URL): the Celery worker test is left out of this run."; \
-	  marker="-m 'not integration'"; \
+	  left_out="integration"; \
 	fi; \
+	if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$(REQUIRE_SERVICES)" = 1 ]; then echo "FAIL: the browser tests need $(CHROMIUM) (apt-get install chromium)"; exit 1; fi; \
+	  echo ">>> $(CHROMIUM) not installed: the browser tests are left out of this run (apt-get install chromium)."; \
+	  left_out="$${left_out:+$$left_out or }browser"; \
+	fi; \
+	marker=""; if [ -n "$$left_out" ]; then marker="-m 'not ($$left_out)'"; fi; \
 	echo ">>> Test suite on SQLite"; \
 	eval ROER_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $$marker $(PYTEST_ARGS) || exit 1; \
 	if $(BIN)/python -m roer.conf.probe postgres $(POSTGRES_TEST_URL); then \
