@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "roer.arrears",
     "roer.repairs",
     "roer.answers",
+    "roer.supervision",
     "roer.api",
     "roer.portal",
     "roer.console",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "roer.supervision"
+    label = "supervision"
+    verbose_name = "Process supervision"
