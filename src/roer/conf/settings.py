@@ -83,6 +83,9 @@ CORPORATION_PHONE = env_str(
 CORPORATION_OFFICE_HOURS = env_str(
     "ROER_CORPORATION_OFFICE_HOURS", "ma-vr 8.30-17.00", "Office hours, shown beside the phone number."
 )
+PUBLIC_URL = env_str(
+    "ROER_PUBLIC_URL", "http://127.0.0.1:8000", "The address tenants reach Roer at, for links in e-mail."
+).rstrip("/")
 CREDITOR_ID = env_str(
     "ROER_CREDITOR_ID", "NL98ZZZ999999999999", "SEPA creditor identifier (incassant-ID) for direct debits."
 )
@@ -114,6 +117,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "roer.ledger.charge_next_month_rent",
         "schedule": crontab(minute=0, hour=2, day_of_month="25-31"),
     },
+    # Hourly; idempotent, so a late or repeated run does no harm.
+    "record-wizard-abandons": {"task": "roer.repairs.record_wizard_abandons", "schedule": crontab(minute=15)},
 }
 
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")

@@ -1,17 +1,18 @@
-"""Forms of the tenant's repair pages: search, the wizard's questions, the request, a visit, cancelling."""
+"""Forms of the tenant's repair pages: search, the wizard's questions, the request, a visit, cancelling,
+and the grade after the work is done."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from roer.repairs.constants import PHOTOS_PER_REQUEST, PartOfDay
+from roer.repairs.constants import GRADE_MAX, GRADE_MIN, PHOTOS_PER_REQUEST, PartOfDay
 from roer.repairs.tree import Problem
 
 WEEKDAYS = (
@@ -27,14 +28,19 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("What is broken?"), max_length=200, required=False)
 
 
-def questions_form(problem: Problem, data: Any | None = None) -> forms.Form:
-    """One radio group per question of the problem; each starts at its most common answer."""
+def questions_form(
+    problem: Problem, data: Any | None = None, initial: Mapping[str, str] | None = None
+) -> forms.Form:
+    """One radio group per question of the problem; each starts at its most common answer, or at the
+    answer the tenant gave before (`initial`, when they come back to change it)."""
     form = forms.Form(data)
     for question in problem.questions:
+        choices = [(a.id, a.label) for a in question.answers]
+        before = (initial or {}).get(question.id)
         form.fields[question.id] = forms.ChoiceField(
             label=question.text,
-            choices=[(a.id, a.label) for a in question.answers],
-            initial=question.default,
+            choices=choices,
+            initial=before if before in {c for c, _label in choices} else question.default,
             widget=forms.RadioSelect,
         )
     return form
@@ -121,4 +127,32 @@ class BookForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you cancel this request?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
+class GradeForm(forms.Form):
+    """The grade after the work is done: the same form in the portal and behind the e-mail link."""
+
+    fixed = forms.TypedChoiceField(
+        label=_("Is the problem fixed?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+    )
+    grade = forms.TypedChoiceField(
+        label=_("What grade do you give us?"),
+        help_text=_("1 is very bad, 10 is excellent."),
+        choices=[(str(n), str(n)) for n in range(GRADE_MIN, GRADE_MAX + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell us? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

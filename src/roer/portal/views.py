@@ -12,4 +12,9 @@ def home(request: HttpRequest) -> HttpResponse:
     logins = demo_logins() if settings.DEMO_MODE else []
     user = request.user
     is_tenant = isinstance(user, User) and user.has_role(Role.TENANT)
-    return render(request, "portal/home.html", {"demo_logins": logins, "is_tenant": is_tenant})
+    is_contractor = isinstance(user, User) and user.has_role(Role.CONTRACTOR)
+    return render(
+        request,
+        "portal/home.html",
+        {"demo_logins": logins, "is_tenant": is_tenant, "is_contractor": is_contractor},
+    )

@@ -156,3 +156,39 @@ class WizardStep(models.TextChoices):
     SEARCHED = "searched", _("Searched for a problem")
     QUESTIONS_SHOWN = "questions_shown", _("Questions shown")
     OUTCOME_SHOWN = "outcome_shown", _("Outcome shown")
+    BACK = "back", _("Went back to change an answer or to search again")
+    # Not journaled as a wizard step: the submission is the `repair_request_submitted` event, which carries
+    # the same `wizard_session` fact, so the funnel joins the two.
+    SUBMITTED = "submitted", _("Request submitted")
+    ABANDONED = "abandoned", _("Left without submitting")
+
+
+class WizardBackTo(models.TextChoices):
+    """Where a `back` step went."""
+
+    SEARCH = "search", _("Back to search")
+    QUESTIONS = "questions", _("Back to the questions")
+
+
+# The funnel order of the steps a tenant sees: a step at or below one already reached is a step back.
+WIZARD_STEP_ORDER: dict[str, int] = {
+    WizardStep.SEARCHED: 0,
+    WizardStep.QUESTIONS_SHOWN: 1,
+    WizardStep.OUTCOME_SHOWN: 2,
+    WizardStep.SUBMITTED: 3,
+}
+
+
+class SatisfactionChannel(models.TextChoices):
+    """How the tenant gave the grade (VERA COMMUNICATIEKANAAL): in the portal or by the e-mail link."""
+
+    PORTAL = "INT", _("Portal")
+    EMAIL = "EMA", _("E-mail link")
+
+
+# Statuses in which the work is done and the tenant may grade it.
+GRADABLE_REQUEST_STATUSES = frozenset(
+    {RequestStatus.TECHNICALLY_DONE, RequestStatus.FINANCIAL, RequestStatus.HANDLED}
+)
+GRADE_MIN = 1
+GRADE_MAX = 10

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from roer.repairs.constants import (
     APPOINTMENT_VERA_STATUS,
+    GRADE_MAX,
+    GRADE_MIN,
     AppointmentStatus,
     Handling,
     IntakeChannel,
@@ -21,6 +23,7 @@ from roer.repairs.constants import (
     RequestStatus,
     Responsibility,
     RoutedBy,
+    SatisfactionChannel,
     Urgency,
 )
 
@@ -94,6 +97,9 @@ class RepairRequest(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     cancelled_reason = models.TextField(blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    satisfaction_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the e-mail with the link to grade the repair went out.")
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -177,3 +183,44 @@ class Appointment(models.Model):
     def vera_status(self) -> str:
         """VERA AFSPRAAKSTATUS."""
         return APPOINTMENT_VERA_STATUS[AppointmentStatus(self.status)]
+
+
+class SatisfactionResponse(models.Model):
+    """The tenant's grade once the work is done: 1 to 10, whether it is fixed, and their own words (personal
+    data: kept here, never in the journal). One per request.
+
+    The request's facts are copied in when the grade is given, so the supervisor slices satisfaction by
+    trade, contractor, rule version, intake channel and urgency without joins that later history could
+    change (a request reopened and ordered again keeps the contractor it was graded on)."""
+
+    request = models.OneToOneField(RepairRequest, on_delete=models.CASCADE, related_name="satisfaction")
+    grade = models.PositiveSmallIntegerField(help_text=_("1 (very bad) to 10 (excellent)."))
+    fixed = models.BooleanField(help_text=_("Is the problem fixed, in the tenant's words?"))
+    comment = models.TextField(blank=True, help_text=_("The tenant's own words (personal data)."))
+    channel = models.CharField(max_length=3, choices=SatisfactionChannel.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+    # Denormalised facts the supervisor slices by.
+    problem_id = models.CharField(max_length=60)
+    trade = models.CharField(max_length=4, blank=True, help_text=_("VERA ONDERHOUDSPECIALISME"))
+    contractor = models.ForeignKey(
+        Contractor, null=True, blank=True, on_delete=models.PROTECT, related_name="satisfaction_responses"
+    )
+    wizard_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+")
+    routing_version = models.ForeignKey(
+        "core.RuleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    intake_channel = models.CharField(max_length=3, choices=IntakeChannel.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=GRADE_MIN) & models.Q(grade__lte=GRADE_MAX),
+                name="satisfaction_grade_1_to_10",
+            )
+        ]
+        indexes = [models.Index(fields=["answered_at"], name="satisfaction_answered")]
+
+    def __str__(self) -> str:
+        return f"Beoordeling {self.grade} voor {self.request_id}"

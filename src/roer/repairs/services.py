@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -44,6 +45,7 @@ from roer.repairs.constants import (
     Responsibility,
     RoutedBy,
     Urgency,
+    WizardBackTo,
     WizardStep,
 )
 from roer.repairs.models import Appointment, Contractor, RepairPhoto, RepairRequest, WorkOrder
@@ -187,6 +189,7 @@ def repair_request_submit(
     photos: Sequence[IO[bytes] | bytes | CleanPhoto] = (),
     channel: IntakeChannel | str = IntakeChannel.PORTAL,
     idempotency_key: str,
+    wizard_session: str | None = None,
     now: dt.datetime | None = None,
 ) -> RepairRequest:
     """Take a repair request. The outcome comes from the live wizard tree for these answers:
@@ -199,6 +202,8 @@ def repair_request_submit(
       request in the staff queue (INB, no order); assist mode proposes the order (WOG) for a person.
 
     The same `idempotency_key` (a double-submitted form) returns the request made the first time.
+    `wizard_session` (the portal's id of this run of the wizard) goes in the journal event, so the funnel
+    ties the submission to the wizard steps before it.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValueError("an idempotency key of 1 to 64 characters is required")
@@ -210,6 +215,7 @@ def repair_request_submit(
     channel = IntakeChannel(channel)
     if _is_tenant_actor(by) and not TenancyParty.objects.filter(tenancy=tenancy, person__user=by).exists():
         raise PermissionDenied("a tenant reports repairs for their own tenancy only")
+    wizard_session = _check_wizard_session(wizard_session)
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise RepairRefused(_("Describe the problem in at most %(n)d characters.") % {"n": DESCRIPTION_MAX})
@@ -228,6 +234,7 @@ def repair_request_submit(
                 "problem_id": problem_id,
                 "responsibility": outcome.responsibility,
                 "emergency_number": outcome.emergency_number,
+                **({"wizard_session": wizard_session} if wizard_session else {}),
             },
         )
         raise EmergencyRefused(outcome)
@@ -246,6 +253,7 @@ def repair_request_submit(
                 channel=channel,
                 idempotency_key=idempotency_key,
                 wizard_version=wizard_version,
+                wizard_session=wizard_session,
                 now=now,
             )
     except IntegrityError:
@@ -269,6 +277,7 @@ def _submit(
     channel: IntakeChannel,
     idempotency_key: str,
     wizard_version: RuleVersion,
+    wizard_session: str | None,
     now: dt.datetime,
 ) -> RepairRequest:
     tenancy = Tenancy.objects.select_for_update().select_related("dwelling").get(pk=tenancy.pk)
@@ -376,6 +385,7 @@ def _submit(
             has_description=bool(description),
             preferred_weekdays=sorted(preferred.weekdays),
             preferred_part=preferred.part,
+            **({"wizard_session": wizard_session} if wizard_session else {}),
         ),
     )
     if order is not None and routed is not None:
@@ -472,6 +482,18 @@ def _send_confirmation(request_id: int) -> None:
         channel=Channel.EMAIL,
         occurred_at=sent_at,
     )
+
+
+def _ask_satisfaction(request_id: int) -> None:
+    """After commit of a DONE report: e-mail the tenant the link to grade the repair. A failing mail server
+    is logged, not raised: the contractor's report is stored, and the tenant can grade in the portal."""
+    # Imported here: `satisfaction` builds on this module's helpers.
+    from roer.repairs.satisfaction import satisfaction_ask
+
+    try:
+        satisfaction_ask(request_id=request_id)
+    except Exception:
+        logger.exception("satisfaction_ask_failed", request_id=request_id)
 
 
 def _tenancy_ref(request: RepairRequest) -> SubjectRef:
@@ -628,14 +650,29 @@ def appointment_book(
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Book a slot for an order: proposed (the tenant chose it; the contractor confirms), or confirmed at
-    once when the contractor books it. A live appointment of the order is cancelled first."""
-    now = now or timezone.now()
+    once when the contractor books it. A live appointment of the order is cancelled first (journaled as
+    `appointment_rescheduled`; the tenant's own move goes through `repair_request_reschedule`)."""
+    return _book(order=order, date=date, part=part, by=by, now=now or timezone.now(), reschedule=False)
+
+
+def _book(
+    *,
+    order: WorkOrder,
+    date: dt.date,
+    part: PartOfDay | str,
+    by: Any,
+    now: dt.datetime,
+    reschedule: bool,
+) -> Appointment:
     with transaction.atomic():
         order = _lock_order(order)
         if order.status not in OPEN_ORDER_STATUSES or order.status == OrderStatus.AWAITING_APPROVAL:
             raise RepairRefused(_("This order cannot be planned now."))
-        _check_slot(order, date, str(part), now)
         previous = live_appointment(order)
+        if reschedule and previous is None:
+            raise RepairRefused(_("There is no visit to move for this request."))
+        _check_slot(order, date, str(part), now)
+        previous_status = previous.status if previous is not None else None
         if previous is not None:
             previous.status = AppointmentStatus.CANCELLED
             previous.cancelled_at = now
@@ -651,21 +688,30 @@ def appointment_book(
         )
         if by_contractor:
             _set_order_status(order, OrderStatus.PLANNED, now)
+        if reschedule:
+            activity = "repair_request_rescheduled"
+        else:
+            activity = "appointment_booked" if previous is None else "appointment_rescheduled"
+        facts: dict[str, Any] = {
+            "date": date.isoformat(),
+            "part": str(PartOfDay(part).value),
+            "status": appointment.status,
+            "replaces": previous.pk if previous else None,
+            "days_before_due": (order.due_by.astimezone(AMSTERDAM).date() - date).days
+            if order.due_by
+            else None,
+        }
+        if previous is not None:
+            facts["previous_date"] = previous.date.isoformat()
+            facts["previous_part"] = previous.part
+            facts["previous_status"] = previous_status
         journal.record(
-            activity="appointment_booked" if previous is None else "appointment_rescheduled",
+            activity=activity,
             subjects=[appointment, order, order.request, _tenancy_ref(order.request)],
             actor=by,
             rule_versions=_order_versions(order),
             occurred_at=now,
-            facts={
-                "date": date.isoformat(),
-                "part": str(PartOfDay(part).value),
-                "status": appointment.status,
-                "replaces": previous.pk if previous else None,
-                "days_before_due": (order.due_by.astimezone(AMSTERDAM).date() - date).days
-                if order.due_by
-                else None,
-            },
+            facts=facts,
         )
     return appointment
 
@@ -703,14 +749,25 @@ def _open_order(request: RepairRequest) -> WorkOrder | None:
 
 
 def repair_request_reschedule(
-    *, request: RepairRequest, by: Any, date: dt.date, part: PartOfDay | str, now: dt.datetime | None = None
+    *,
+    request: RepairRequest,
+    by: Any,
+    date: dt.date,
+    part: PartOfDay | str,
+    order: WorkOrder | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """The tenant (or staff) moves the visit to another slot: the old appointment is cancelled, the new
-    one is proposed to the contractor."""
-    order = _open_order(request)
+    """The tenant (or staff) moves the planned visit to another slot: the live appointment is cancelled and
+    the new one is proposed to the contractor. Journaled as `repair_request_rescheduled` — apart from a
+    first booking (`appointment_booked`) — with the old and the new date. `order` defaults to the request's
+    open order; with no live appointment there is nothing to move (`RepairRefused`)."""
+    if order is None:
+        order = _open_order(request)
+    elif order.request_id != request.pk:
+        raise ValueError(f"work order {order.pk} is not an order of request {request.pk}")
     if order is None:
         raise RepairRefused(_("There is no visit to move for this request."))
-    return appointment_book(order=order, date=date, part=part, by=by, now=now)
+    return _book(order=order, date=date, part=part, by=by, now=now or timezone.now(), reschedule=True)
 
 
 def repair_request_cancel(
@@ -801,6 +858,8 @@ def work_order_report(
                 order, OrderStatus.TECHNICALLY_DONE, now, "result", "remark", "completed_at"
             )
             request_before = _set_request_status(request, RequestStatus.TECHNICALLY_DONE, now)
+            # After commit: the tenant gets the e-mail with the link to grade the repair (once).
+            transaction.on_commit(functools.partial(_ask_satisfaction, request.pk))
         else:
             if visit is not None:
                 visit.status = AppointmentStatus.CANCELLED
@@ -876,23 +935,59 @@ def work_order_flag(
     return order
 
 
+WIZARD_SESSION_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+
+def _check_wizard_session(wizard_session: str | None) -> str | None:
+    """A wizard run's id is 32 random hex digits (uuid4): nothing about the person, so it may go in the
+    journal; anything else is refused rather than stored."""
+    if not wizard_session:
+        return None
+    if not WIZARD_SESSION_PATTERN.fullmatch(wizard_session):
+        raise ValueError("a wizard session id is 32 lowercase hex digits")
+    return wizard_session
+
+
 def wizard_step_record(
     *,
     by: Any,
     tenancy: Tenancy | None,
-    step: WizardStep,
+    step: WizardStep | str,
     problem_id: str | None = None,
     matched: bool | None = None,
     responsibility: str | None = None,
+    wizard_session: str | None = None,
+    back_to: WizardBackTo | str | None = None,
+    from_step: WizardStep | str | None = None,
+    offered_form: bool | None = None,
 ) -> None:
-    """Journal a step of the repair wizard with the tree version in force. What the tenant typed stays
-    out of the journal: a search records only whether it found something and the best match."""
+    """Journal a step of the repair wizard (`wizard_step`) with the tree version in force. What the tenant
+    typed stays out of the journal: a search records only whether it found something and the best match.
+
+    `wizard_session` ties the steps of one run of the wizard together (and to `repair_request_submitted`);
+    `back` says where the tenant went back to (`back_to`: search or questions) and from which step;
+    `outcome_shown` says whether the outcome offered the request form (no form: advice or an emergency
+    number ended the run). `submitted` is the `repair_request_submitted` event and `abandoned` is recorded
+    by `wizard_sessions.wizard_abandons_record`: neither is journaled here."""
+    step = WizardStep(step)
+    if step in (WizardStep.SUBMITTED, WizardStep.ABANDONED):
+        raise ValueError(f"the {step.value} step is not journaled by wizard_step_record")
+    if step == WizardStep.BACK and not back_to:
+        raise ValueError("a back step says where it went back to")
     version, _tree = live_wizard()
-    facts: dict[str, Any] = {"step": step, "problem": problem_id}
+    facts: dict[str, Any] = {"step": step.value, "problem": problem_id}
     if matched is not None:
         facts["matched"] = matched
     if responsibility is not None:
         facts["responsibility"] = responsibility
+    if offered_form is not None:
+        facts["offered_form"] = offered_form
+    if step == WizardStep.BACK and back_to:
+        facts["to"] = WizardBackTo(back_to).value
+        facts["from_step"] = WizardStep(from_step).value if from_step else None
+    session = _check_wizard_session(wizard_session)
+    if session:
+        facts["wizard_session"] = session
     journal.record(
         activity="wizard_step",
         subjects=[by] if tenancy is None else [tenancy, by],

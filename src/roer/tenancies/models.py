@@ -68,6 +68,18 @@ class Tenancy(models.Model):
     )
     mandate_id = models.CharField(max_length=35, blank=True, db_index=True)
     mandate_date = models.DateField(null=True, blank=True)
+    # A mandate signed in the portal (ledger/services/mandates.py): the name on the account, the number of
+    # mandates Roer has issued for this tenancy (the sequence in their ids), and the first collection date
+    # the tenant was told beforehand (SEPA pre-notification): no collection falls before it.
+    account_holder = models.CharField(
+        max_length=70,
+        blank=True,
+        help_text=_("Name of the IBAN's account holder, as given with the mandate."),
+    )
+    mandates_issued = models.PositiveSmallIntegerField(default=0)
+    direct_debit_from = models.DateField(
+        null=True, blank=True, help_text=_("First collection date announced to the tenant.")
+    )
     service_subscription = models.BooleanField(default=False)
     household_size = models.PositiveSmallIntegerField(default=1)
     administrator_name = models.CharField(max_length=200, blank=True, help_text=_("Financial administrator"))

@@ -34,12 +34,12 @@ from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaDD
 
 from roer.core import journal
-from roer.core.dates import next_working_day
 from roer.core.files import write_atomically
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef
 from roer.ledger.constants import EntryKind, PaymentChannel
 from roer.ledger.models import DirectDebitCollection, LedgerEntry
+from roer.ledger.services.mandates import collection_date_for
 from roer.ledger.services.rent import last_day_of
 from roer.tenancies.constants import PaymentMethod
 from roer.tenancies.selectors import tenancies_active_between
@@ -58,6 +58,7 @@ class SkipReason:
     NO_CHARGE = "no_rent_charge_for_month"
     NO_TENANT = "no_main_tenant"
     TENANT_DECEASED = "tenant_deceased"
+    BEFORE_ANNOUNCED_FIRST = "before_announced_first_collection"
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,9 @@ def collections_for_month(
             skip(SkipReason.NO_MANDATE)
         elif tenancy.mandate_date > collection_date:
             skip(SkipReason.MANDATE_AFTER_COLLECTION)
+        elif tenancy.direct_debit_from is not None and collection_date < tenancy.direct_debit_from:
+            # SEPA pre-notification: never collect before the first collection the tenant was told.
+            skip(SkipReason.BEFORE_ANNOUNCED_FIRST)
         elif iban is None or not tenancy.iban_valid:
             skip(SkipReason.INVALID_IBAN)
         elif amount <= 0:
@@ -222,14 +226,17 @@ def collections_for_month(
         else:
             mandate_date = tenancy.mandate_date
             used = (tenancy.pk, tenancy.mandate_id) in exported or any(
-                day >= mandate_date for day in earlier.get(tenancy.pk, [])
+                # A collection cannot be made under a mandate signed the same day: the file goes to the
+                # bank at least a working day ahead.
+                day > mandate_date
+                for day in earlier.get(tenancy.pk, [])
             )
             bic = iban.bic
             collections.append(
                 Collection(
                     tenancy_id=tenancy.pk,
                     tenancy_reference=tenancy.reference,
-                    debtor_name=main.name,
+                    debtor_name=tenancy.account_holder or main.name,
                     iban=str(iban.compact),
                     bic=str(bic) if bic else None,
                     mandate_id=tenancy.mandate_id,
@@ -301,7 +308,7 @@ def direct_debits_export(
 ) -> DirectDebitExport:
     """Write the month's pain.008 file (no file when nobody is to be collected) and journal the export."""
     month = month.replace(day=1)
-    collection_date = collection_date or next_working_day(month)
+    collection_date = collection_date or collection_date_for(month)
     export = DirectDebitExport(month=month, collection_date=collection_date, message_id=message_id_for(month))
     export.collections, export.skipped = collections_for_month(month=month, collection_date=collection_date)
     if export.collections:

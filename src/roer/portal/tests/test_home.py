@@ -77,3 +77,11 @@ def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_
     ):
         assert f'href="{place}"' in page
     assert 'href="/console/"' not in page
+
+
+def test_a_contractor_is_led_to_their_work_orders_not_to_the_console(client):
+    contractor = user_create(username="loodgieter", password=DEMO_PASSWORD, roles=[Role.CONTRACTOR])
+    client.force_login(contractor)
+    page = client.get(HOME).content.decode()
+    assert 'href="/aannemer/"' in page
+    assert 'href="/console/"' not in page and 'href="/portal/huur/"' not in page

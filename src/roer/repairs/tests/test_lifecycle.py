@@ -134,7 +134,7 @@ def test_reschedule_cancels_the_old_appointment(order, tenant_user):
     first.refresh_from_db()
     assert first.status == AppointmentStatus.CANCELLED
     assert live_appointment(order) == second
-    assert journal.events_for(second)[-1].activity == "appointment_rescheduled"
+    assert journal.events_for(second)[-1].activity == "repair_request_rescheduled"
 
 
 def test_a_contractor_booking_is_confirmed_at_once(order, contractor_user):
