@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from roer.accounts.constants import Role
 from roer.accounts.tests.factories import UserFactory
 from roer.tenancies.tests.factories import PersonFactory, TenancyFactory
-from tests.browser.conftest import screenshot, sign_in_as
+from tests.browser.conftest import screenshot, serious_violations, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-BLOCKING = {"serious", "critical"}
 
 PUBLIC_PAGES = [
     "/",
@@ -27,6 +24,10 @@ PUBLIC_PAGES = [
     reverse("portal:repairs-problem", args=["gas-smell"]),
     reverse("portal:repairs-problem", args=["tap-dripping"]),
     reverse("portal:repairs-problem", args=["tap-dripping"]) + "?tap-itself=drips&klaar=1",
+    reverse("portal:answers"),
+    reverse("portal:answers") + "?q=huur+te+hoog",
+    reverse("portal:answer", args=["rent-increase"]),
+    reverse("portal:callback"),
 ]
 
 TENANT_PAGES = [
@@ -35,17 +36,11 @@ TENANT_PAGES = [
     reverse("portal:account"),
     reverse("portal:account-letters"),
     reverse("portal:account-arrangement"),
+    reverse("portal:account-mandate"),
+    reverse("portal:account-mandate-sign-up"),
+    reverse("portal:callback"),
+    reverse("portal:callback") + "?topic=answer&answer=rent-increase",
 ]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] if node["target"] else "?" for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING
-    ]
 
 
 def check(page, path: str) -> list[str]:

@@ -1,6 +1,7 @@
 """A tenant's whole walks in a real browser, as the issue's "done when" describes them: activate the account
 with the letter's code, report a dripping tap (the tenant's part, clause d, with how-to advice), report a
-broken boiler (urgent, the heating trade, a slot), and, for another tenant, arrange a payment plan."""
+broken boiler (urgent, the heating trade, a slot), which the contractor confirms and completes in their own
+area and the tenant then grades; and, for another tenant, arrange a payment plan."""
 
 from __future__ import annotations
 
@@ -11,17 +12,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from roer.accounts.constants import Role
+from roer.accounts.tests.factories import UserFactory
 from roer.accounts.tests.tenants import STRONG_PASSWORD, issue_letters
 from roer.arrears.constants import ArrangementStatus
 from roer.arrears.models import Arrangement
 from roer.core.models import JournalEvent
 from roer.ledger.constants import EntryKind, PaymentChannel
 from roer.ledger.tests.factories import LedgerEntryFactory
-from roer.repairs.constants import Responsibility, Urgency
-from roer.repairs.models import RepairRequest, WorkOrder
+from roer.repairs.constants import OrderStatus, RequestStatus, Responsibility, Urgency
+from roer.repairs.contractor_tokens import contractor_account_link
+from roer.repairs.models import RepairRequest, SatisfactionResponse, WorkOrder
 from roer.repairs.services import contractors_ensure_from_routing
 from roer.tenancies.tests.factories import TenancyFactory
-from tests.browser.conftest import screenshot, sign_in_as
+from tests.browser.conftest import PHONE, screenshot, serious_violations, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,7 +63,9 @@ def search_and_open(page, words: str, problem_id: str) -> None:
     page.wait_for_load_state()
 
 
-def test_a_tenant_activates_reports_a_dripping_tap_and_then_a_broken_boiler(page, tmp_path):
+def test_a_tenant_activates_reports_a_dripping_tap_and_then_a_broken_boiler(
+    page, tmp_path, chromium, live_server
+):
     tenancy = activate(page, tmp_path)
 
     # The dripping tap: the tenant's own part, clause d, with advice on the washer. No form.
@@ -99,11 +105,57 @@ def test_a_tenant_activates_reports_a_dripping_tap_and_then_a_broken_boiler(page
     screenshot(page, "07-boiler-slot")
     assert order.appointments.exists()
 
+    # The heating contractor confirms the visit and reports the work done, in their own area.
+    contractor = order.contractor
+    contractor_user = UserFactory(username="monteur", roles=[Role.CONTRACTOR])
+    contractor_account_link(contractor=contractor, user=contractor_user)
+    contractor_context = chromium.new_context(base_url=live_server.url, locale="nl-NL", viewport=PHONE)
+    try:
+        sign_in_as(contractor_context, live_server, contractor_user)
+        desk = contractor_context.new_page()
+        desk.goto(reverse("contractors:orders"))
+        screenshot(desk, "08-contractor-orders")
+        desk.click(f"a[href='{reverse('contractors:order', args=[order.code])}']")
+        desk.wait_for_load_state()
+        for form in ("order-accept", "order-confirm"):
+            button = desk.locator(
+                f"form[action='{reverse('contractors:' + form, args=[order.code])}'] button"
+            )
+            if button.count():
+                button.click()
+                desk.wait_for_load_state()
+        desk.check("input[name=report-result][value=done]")
+        desk.fill("textarea[name=report-remark]", "Ontsteking vervangen.")
+        desk.click(f"form[action='{reverse('contractors:order-report', args=[order.code])}'] button")
+        desk.wait_for_load_state()
+        screenshot(desk, "09-contractor-reported")
+        assert serious_violations(desk) == []
+    finally:
+        contractor_context.close()
+    order.refresh_from_db()
+    request.refresh_from_db()
+    assert order.status == OrderStatus.TECHNICALLY_DONE and order.accepted_at is not None
+    assert request.status == RequestStatus.TECHNICALLY_DONE
+
+    # The tenant grades the repair on the request's page.
+    page.goto(reverse("portal:repairs-request", args=[request.pk]))
+    page.check("input[name=fixed][value=yes]")
+    page.check("input[name=grade][value='8']")
+    screenshot(page, "10-grade-form")
+    page.click("form.grade-form button[type=submit]")
+    page.wait_for_load_state()
+    screenshot(page, "11-graded")
+    assert serious_violations(page) == []
+    response = SatisfactionResponse.objects.get(request=request)
+    assert response.grade == 8 and response.fixed
+
     steps = list(
         JournalEvent.objects.filter(activity="wizard_step").values_list("facts__step", "facts__problem")
     )
     assert ("outcome_shown", "tap-dripping") in steps and ("outcome_shown", "boiler-broken") in steps
     assert JournalEvent.objects.filter(activity="repair_request_submitted").count() == 1
+    done = {"work_order_accepted", "work_order_reported", "satisfaction_recorded"}
+    assert done <= set(JournalEvent.objects.values_list("activity", flat=True))
 
 
 def firsts(first: dt.date, last: dt.date):
@@ -114,9 +166,6 @@ def firsts(first: dt.date, last: dt.date):
 
 
 def test_another_tenant_arranges_a_payment_plan(page, browser_context, live_server):
-    from roer.accounts.constants import Role
-    from roer.accounts.tests.factories import UserFactory
-
     today = timezone.localdate()
     this_month = today.replace(day=1)
     tenancy = TenancyFactory()
@@ -138,14 +187,15 @@ def test_another_tenant_arranges_a_payment_plan(page, browser_context, live_serv
     sign_in_as(browser_context, live_server, user)
 
     page.goto(reverse("portal:account"))
-    screenshot(page, "10-rent-account")
+    screenshot(page, "20-rent-account")
     page.goto(reverse("portal:account-arrangement"))
     page.select_option("select[name=count]", "3")
     page.fill("input[name=start_date]", today.isoformat())
-    screenshot(page, "11-arrangement-form")
+    screenshot(page, "21-arrangement-form")
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_load_state()
-    screenshot(page, "12-arrangement-made")
+    screenshot(page, "22-arrangement-made")
+    assert serious_violations(page) == []
 
     arrangement = Arrangement.objects.get(tenancy=tenancy)
     assert arrangement.status == ArrangementStatus.ACTIVE and arrangement.self_service

@@ -108,6 +108,12 @@ class ContactMoment(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     succeeded = models.BooleanField(help_text=_("VERA/Klantinteracties: indicatieContactGelukt."))
     topic = models.CharField(max_length=20, choices=ContactTopic.choices)
+    # What the contact was about, by the ids the portal's steps use, so the meters can see a tenant who
+    # phones about what they just looked at in the portal (a channel switch).
+    problem_id = models.CharField(
+        max_length=60, blank=True, help_text=_("For a repair: the repair wizard's problem id.")
+    )
+    answer_id = models.CharField(max_length=60, blank=True, help_text=_("For a question: the answer's id."))
     summary = models.TextField(blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 

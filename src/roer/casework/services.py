@@ -7,6 +7,7 @@ note texts stay on the casework rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -33,13 +34,17 @@ from roer.casework.constants import (
 from roer.casework.models import Case, CaseNote, ContactMoment
 from roer.core import helm, journal
 from roer.core.constants import Channel
-from roer.core.models import Hold
+from roer.core.models import Hold, RuleVersion
 
 if TYPE_CHECKING:
     from roer.accounts.models import User
     from roer.tenancies.models import Tenancy
 
 logger = structlog.get_logger(__name__)
+
+# A repair problem's or an answer's id: a slug of at most 60 characters, as in their rule documents.
+REFERENCE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+REFERENCE_MAX = 60
 
 
 class CaseClosedError(ValueError):
@@ -247,16 +252,27 @@ def contact_log(
     summary: str,
     happened_at: dt.datetime | None = None,
     case: Case | None = None,
+    problem_id: str = "",
+    answer_id: str = "",
+    rule_versions: Sequence[RuleVersion] = (),
 ) -> ContactMoment:
     """Log a call, visit, desk talk or message, successful or only attempted.
 
-    Without a case, the contact goes to the tenancy's open case if there is one.
+    Without a case, the contact goes to the tenancy's open case if there is one. A repair contact may name
+    the repair wizard's problem (`problem_id`), a question the answer it was about (`answer_id`): the
+    journal keeps those ids, and `rule_versions` (the wizard or answers version they come from), so the
+    meters can tell a tenant who phones about what they just saw in the portal.
     """
     channel = Channel(channel)
     if channel not in CONTACT_CHANNELS:
         raise ValueError(_("A contact does not happen through this channel."))
     direction = Direction(direction)
     topic = ContactTopic(topic)
+    problem_id, answer_id = _reference(problem_id), _reference(answer_id)
+    if problem_id and topic != ContactTopic.REPAIR:
+        raise ValueError(_("Only a contact about a repair names a repair problem."))
+    if answer_id and topic != ContactTopic.ANSWER:
+        raise ValueError(_("Only a contact about a question names an answer."))
     now = timezone.now()
     happened_at = happened_at or now
     if timezone.is_naive(happened_at):
@@ -277,23 +293,39 @@ def contact_log(
             by=by,
             succeeded=succeeded,
             topic=topic,
+            problem_id=problem_id,
+            answer_id=answer_id,
             summary=summary.strip(),
             recorded_at=now,
         )
+        facts: dict[str, object] = {
+            "direction": direction,
+            "succeeded": succeeded,
+            "topic": topic,
+            "case_id": case.pk if case is not None else None,
+        }
+        if problem_id:
+            facts["problem_id"] = problem_id
+        if answer_id:
+            facts["answer_id"] = answer_id
         journal.record(
             activity="contact_logged",
             subjects=[tenancy, contact, *([case] if case is not None else [])],
             actor=by,
             channel=channel,
+            rule_versions=rule_versions,
             occurred_at=happened_at,
-            facts={
-                "direction": direction,
-                "succeeded": succeeded,
-                "topic": topic,
-                "case_id": case.pk if case is not None else None,
-            },
+            facts=facts,
         )
     return contact
+
+
+def _reference(value: str) -> str:
+    """A problem or answer id as the rule documents write them (a slug); blank stays blank."""
+    value = (value or "").strip()
+    if value and (len(value) > REFERENCE_MAX or not REFERENCE.fullmatch(value)):
+        raise ValueError(_("This is not a known problem or answer."))
+    return value
 
 
 # --- notes -----------------------------------------------------------------------------------

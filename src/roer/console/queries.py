@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roer.accounts.constants import Role
+from roer.answers import selectors as answers_selectors
 from roer.arrears import selectors as arrears_selectors
 from roer.arrears import selectors_arrangements
 from roer.arrears.constants import ArrangementStatus, BailiffProposalStatus, Route, RunStatus
@@ -46,7 +47,7 @@ COLLECTIONS = (Role.COLLECTIONS_OFFICER,)
 FINANCE = (Role.FINANCE_OFFICER,)
 TENANCY_READERS = (Role.SOCIAL_MANAGER, Role.COLLECTIONS_OFFICER)
 ARRANGEMENT_DECIDERS = (Role.SOCIAL_MANAGER, Role.COLLECTIONS_OFFICER)
-CONSOLE_ROLES = (Role.SOCIAL_MANAGER, Role.COLLECTIONS_OFFICER, Role.FINANCE_OFFICER)
+CONSOLE_ROLES = (Role.SOCIAL_MANAGER, Role.COLLECTIONS_OFFICER, Role.FINANCE_OFFICER, Role.CUSTOMER_SERVICE)
 
 SEARCH_LIMIT = 20
 
@@ -140,6 +141,7 @@ class QueueCounts:
     bailiff_proposals: int | None = None
     arrangements_requested: int | None = None
     unmatched_payments: int | None = None
+    waiting_callbacks: int | None = None
 
 
 def queue_counts(user: Any) -> QueueCounts:
@@ -160,6 +162,9 @@ def queue_counts(user: Any) -> QueueCounts:
         ).count()
     if _may(user, FINANCE):
         counts["unmatched_payments"] = BankEntry.objects.filter(status=BankEntryStatus.UNMATCHED).count()
+    waiting = answers_selectors.waiting_callback_count(user)
+    if waiting is not None:
+        counts["waiting_callbacks"] = waiting
     return QueueCounts(**counts)
 
 

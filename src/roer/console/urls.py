@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roer.console import views
+from roer.console import views, views_service
 
 app_name = "console"
 
@@ -41,4 +41,11 @@ urlpatterns = [
     path("finance/unmatched/<int:entry_id>/", views.unmatched_entry, name="unmatched_entry"),
     path("finance/unmatched/<int:entry_id>/assign/", views.unmatched_assign, name="unmatched_assign"),
     path("finance/unmatched/<int:entry_id>/return/", views.unmatched_return, name="unmatched_return"),
+    # customer service: callbacks and contacts
+    path("klantenservice/", views_service.service_queue, name="service_queue"),
+    path(
+        "klantenservice/terugbellen/<int:callback_id>/", views_service.callback_handle, name="callback_handle"
+    ),
+    path("klantenservice/contact/", views_service.contact_search, name="contact_search"),
+    path("klantenservice/contact/<int:tenancy_id>/", views_service.contact_new, name="contact_new"),
 ]

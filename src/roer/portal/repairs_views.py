@@ -411,6 +411,8 @@ def _detail(
         if satisfaction is None and repair.status in GRADABLE_REQUEST_STATUSES
         else None,
         "emergencies": _emergencies(tree),
+        # The footer's "Bel me terug" is then about this request's problem.
+        "callback_query": urlencode({"topic": "repair", "problem": repair.problem_id}),
     }
     context.update(extra)
     return render(request, "portal/repairs/request.html", context)

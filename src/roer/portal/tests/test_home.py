@@ -65,6 +65,7 @@ def test_the_home_page_needs_a_fixed_number_of_queries(
 def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_sign_in(client):
     page = client.get(HOME).content.decode()
     assert 'href="/accounts/activate/"' in page and "Activeer uw account" in page
+    assert 'href="/portal/antwoorden/"' in page
     tenant = user_create(username="noor@example.nl", password=DEMO_PASSWORD, roles=[Role.TENANT])
     client.force_login(tenant)
     page = client.get(HOME).content.decode()
@@ -74,6 +75,8 @@ def test_the_home_page_leads_to_sign_in_and_activation_and_a_tenant_to_two_step_
         "/portal/reparatie/verzoeken/",
         "/portal/huur/",
         "/portal/huur/regeling/",
+        "/portal/antwoorden/",
+        "/portal/bel-me-terug/",
     ):
         assert f'href="{place}"' in page
     assert 'href="/console/"' not in page
