@@ -23,6 +23,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_http_in_tests(settings):
+    """Production settings redirect plain HTTP to HTTPS (behind the proxy); the test client and the live
+    server talk plain HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def in_english(settings):
     """For tests that read English message ids in pages and command output; Dutch is tested on its own."""

@@ -15,10 +15,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make to set up
-# data happen outside it, so Django's async-safety check only gets in the way here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("ROER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,6 +38,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make to set
+    # up data happen outside it, so Django's async-safety check only gets in the way while a browser runs.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _launch(sync_playwright) -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     with sync_playwright() as playwright:

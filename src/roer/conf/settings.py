@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -145,6 +146,49 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind the reverse proxy, plain HTTP is redirected to HTTPS and browsers are told to stay on HTTPS.
+SECURE_SSL_REDIRECT = env_bool("ROER_SSL_REDIRECT", not EMBEDDED, "Redirect plain HTTP to HTTPS.")
+SECURE_HSTS_SECONDS = env_int(
+    "ROER_HSTS_SECONDS", 0 if EMBEDDED else 31_536_000, "HTTP Strict Transport Security max-age in seconds."
+)
+# Roer runs on a host of its own (huur.example.nl): its subdomains are Roer's too, and the preload flag only
+# matters once the corporation submits its domain to the browsers' list.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy: everything from Roer itself, no inline script, no inline style, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in throttling (django-axes): five wrong passwords for one account from one address lock that
+# combination for a quarter of an hour; a right password resets the count.
+AXES_FAILURE_LIMIT = env_int("ROER_LOGIN_FAILURE_LIMIT", 5, "Wrong passwords before a sign-in lockout.")
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("ROER_LOGIN_LOCKOUT_MINUTES", 15, "Minutes a sign-in lockout lasts.")
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int(
+    "ROER_PROXY_COUNT", 0, "Reverse proxies in front of Roer, to find the client's address for throttling."
+)
+AXES_VERBOSE = False
 
 INSTALLED_APPS = [
     "roer.accounts.admin_app.OTPAdminConfig",
@@ -157,6 +201,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    "axes",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "roer.core",
@@ -188,13 +234,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a sign-in lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roer.conf.urls"
 WSGI_APPLICATION = "roer.conf.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 # Tenants sign in with their e-mail address, everyone else with a username (accounts/backends.py).
-AUTHENTICATION_BACKENDS = ["roer.accounts.backends.EmailOrUsernameBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "roer.accounts.backends.EmailOrUsernameBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -11,3 +11,10 @@ def sign_in_verified(client: Client, user: User, device: Device) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def signing_in():
+    """The request a sign-in comes with: django-axes, which throttles sign-ins, needs one to count by."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/accounts/login/")

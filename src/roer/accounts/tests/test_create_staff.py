@@ -8,6 +8,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from roer.accounts.models import User
+from roer.accounts.tests.helpers import signing_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_create_staff_prints_a_password_and_the_authenticator_address():
     summary = json.loads(out.getvalue())
     user = User.objects.get(username="jan")
     assert user.roles == {"social_manager"} and user.email == "jan@corp.nl"
-    assert authenticate(username="jan", password=summary["password"]) == user
+    assert authenticate(signing_in(), username="jan", password=summary["password"]) == user
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     assert summary["otpauth_url"] == device.config_url
     assert summary["otpauth_url"].startswith("otpauth://totp/Roer%3Ajan?secret=")

@@ -8,6 +8,7 @@ from roer.accounts.demo_accounts import demo_static_codes
 from roer.accounts.models import User
 from roer.accounts.selectors import demo_logins
 from roer.accounts.services import demo_accounts_ensure, second_factor_verify, user_create
+from roer.accounts.tests.helpers import signing_in
 from roer.core.models import JournalEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_one_demo_account_per_staff_role_and_a_contractor():
     for login in logins:
         user = User.objects.get(username=login.username)
         assert user.is_demo and user.roles == {login.role}
-        assert authenticate(username=login.username, password=DEMO_PASSWORD) == user
+        assert authenticate(signing_in(), username=login.username, password=DEMO_PASSWORD) == user
         if login.role in STAFF_ROLES:
             assert login.codes == demo_static_codes(login.username)
             assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
@@ -69,7 +70,7 @@ def test_a_changed_demo_password_is_restored():
     user.set_password("something else entirely")
     user.save(update_fields=["password"])
     demo_accounts_ensure()
-    assert authenticate(username="incasso", password=DEMO_PASSWORD) is not None
+    assert authenticate(signing_in(), username="incasso", password=DEMO_PASSWORD) is not None
 
 
 def test_demo_logins_lists_staff_first_then_at_most_five_tenants(django_assert_max_num_queries):
