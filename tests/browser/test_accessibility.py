@@ -51,7 +51,7 @@ def check(page, path: str) -> list[str]:
 
 def test_the_public_pages_have_no_serious_violation(page):
     problems = [line for path in PUBLIC_PAGES for line in check(page, path)]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_signed_in_tenants_pages_have_no_serious_violation(page, browser_context, live_server):
@@ -60,4 +60,4 @@ def test_the_signed_in_tenants_pages_have_no_serious_violation(page, browser_con
     sign_in_as(browser_context, live_server, user)
     problems = [line for path in TENANT_PAGES for line in check(page, path)]
     screenshot(page, "accessibility-last-tenant-page")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
