@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from bench import camt_import
+from bench import camt_import, process_map
 
-TARGETS: dict[str, Callable[[list[str]], int]] = {"camt_import": camt_import.main}
+TARGETS: dict[str, Callable[[list[str]], int]] = {
+    "camt_import": camt_import.main,
+    "process_map": process_map.main,
+}
 
 
 def main(argv: list[str]) -> int:

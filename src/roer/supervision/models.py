@@ -1,0 +1,119 @@
+"""Imported event logs, stored for the process map (docs/process-map.md).
+
+A log is read once and kept in the shape its questions need, not event by event: the cases (each
+with its variant, its first and last moment, the Amsterdam day it started and its timestamps packed
+as one blob), the distinct variants (activity sequences, packed), and per directly-follows edge and
+case start day the sorted waits between the two activities, packed. A map of the whole log or of
+the cases that started in a period is then a handful of aggregate queries over small tables
+(about 60,000 cases, some thousands of variants and some ten thousands of edge-day rows for a
+log of a million events), never a pass over a million rows.
+
+Packed blobs are little-endian arrays: activity indexes as unsigned 32-bit, moments and waits as
+signed 64-bit microseconds (moments since 1970-01-01 UTC; roer.supervision.mining.pack/unpack).
+A run of waits is stored as the import's sort left it: each wait plus the edge's key
+(source * activity_count + target) shifted left by EventLog.wait_shift bits, which is 0 for bare
+waits (roer.supervision.mining.Digest); the median subtracts that base from the middle values.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from roer.supervision.constants import LogFormat
+
+
+class EventLog(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    source_file = models.CharField(max_length=255)
+    source_format = models.CharField(max_length=8, choices=LogFormat.choices)
+    imported_at = models.DateTimeField(default=timezone.now)
+    case_count = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveBigIntegerField(default=0)
+    activity_count = models.PositiveIntegerField(default=0)
+    variant_count = models.PositiveIntegerField(default=0)
+    # CSV rows left out because their case, activity or timestamp cell was empty (as PM4Py drops them).
+    rows_skipped = models.PositiveBigIntegerField(default=0)
+    # LogEdgeDay.durations hold each wait plus the edge's key (source * activity_count + target)
+    # shifted left by this many bits, so that one sort groups and orders them; 0: bare waits.
+    wait_shift = models.PositiveSmallIntegerField(default=0)
+    first_event_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LogActivity(models.Model):
+    """An activity name, interned to a small index within its log."""
+
+    log = models.ForeignKey(EventLog, on_delete=models.CASCADE, related_name="activities")
+    index = models.PositiveIntegerField()
+    name = models.TextField()
+    event_count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "index"], name="log_activity_once")]
+
+
+class LogVariant(models.Model):
+    """One distinct activity sequence and the number of cases that follow it."""
+
+    log = models.ForeignKey(EventLog, on_delete=models.CASCADE, related_name="variants")
+    index = models.PositiveIntegerField()
+    activities = models.BinaryField()  # packed activity indexes
+    length = models.PositiveIntegerField()
+    case_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "index"], name="log_variant_once")]
+
+
+class LogCase(models.Model):
+    """A case: its id in the file, its variant and its events' moments (in the variant's order)."""
+
+    log = models.ForeignKey(EventLog, on_delete=models.CASCADE, related_name="cases")
+    index = models.PositiveIntegerField()
+    case_id = models.TextField()
+    variant = models.PositiveIntegerField()  # LogVariant.index
+    start_day = models.DateField()  # the Amsterdam day of the first event
+    start_us = models.BigIntegerField()
+    end_us = models.BigIntegerField()
+    event_count = models.PositiveIntegerField()
+    timestamps = models.BinaryField()  # packed epoch microseconds, one per event
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "index"], name="log_case_once")]
+        indexes = [models.Index(fields=["log", "start_day", "variant"], name="log_case_start")]
+
+
+class LogEdgeDay(models.Model):
+    """The directly-follows edge `source` → `target` in the cases that started on `day`: how often,
+    and the waits between the two events, sorted (each plus the edge's base: EventLog.wait_shift)."""
+
+    log = models.ForeignKey(EventLog, on_delete=models.CASCADE, related_name="edge_days")
+    source = models.PositiveIntegerField()  # LogActivity.index
+    target = models.PositiveIntegerField()
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+    durations = models.BinaryField()  # packed microseconds, sorted, each plus (key << log.wait_shift)
+
+    class Meta:
+        indexes = [models.Index(fields=["log", "day"], name="log_edge_day")]
+
+
+class LogEdge(models.Model):
+    """A directly-follows edge over the whole log, with its median wait: the whole-log map reads
+    these instead of sorting every wait again."""
+
+    log = models.ForeignKey(EventLog, on_delete=models.CASCADE, related_name="edges")
+    source = models.PositiveIntegerField()
+    target = models.PositiveIntegerField()
+    count = models.PositiveBigIntegerField()
+    median_seconds = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "source", "target"], name="log_edge_once")]
