@@ -34,6 +34,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_live_server() -> Iterator[None]:
+    """The live server is started once per session, before any function-scoped settings fixture runs, and
+    its middleware reads SECURE_SSL_REDIRECT when it starts: with production settings (the PostgreSQL run)
+    it would send Chromium to https on a plain-HTTP port. Autouse at session scope, so it runs first."""
+    from django.test.utils import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0):
+        yield
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
