@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from roer.demo.logins import demo_tenant_logins_ensure
+from roer.demo.repairs_writer import main_tenants, repair_setting, story_accounts_adopt
 from roer.demo.simulation.corporation import DwellingPlan, plan_corporation
 from roer.demo.simulation.names import NamePool
 from roer.demo.simulation.payments import simulate_tenancy
 from roer.demo.simulation.plans import TenancyPlan
+from roer.demo.simulation.repairs import simulate_repairs
 from roer.demo.writer import LedgerRows, write_corporation, write_life_events, write_tenancies
 
 
@@ -101,6 +103,43 @@ class LedgerChapter(Chapter):
         build.counts["ledger entries"] += rows.flush()
 
 
+class RepairsChapter(Chapter):
+    """Portal accounts, repair requests with their orders, visits and grades, the wizard's runs, and the
+    contact moments (`roer.demo.simulation.repairs`, written by `roer.demo.repairs_writer`). Before the
+    accounts chapter: a demo tenant login takes over the portal account its household opened."""
+
+    name = "repairs"
+
+    def begin(self, build: Build) -> None:
+        self.setting = repair_setting(history_start=build.history_start, until=build.until)
+        self.dwellings = {d.reference: d for d in build.dwelling_plans}
+
+    def chunk(self, build: Build, plans: list[TenancyPlan]) -> None:
+        setting = self.setting
+        rows = setting.rows()
+        persons = main_tenants(build.tenancy_ids[plan.reference] for plan in plans)
+        for plan in plans:
+            tenancy_id = build.tenancy_ids[plan.reference]
+            result = simulate_repairs(
+                build.rng("repairs", plan.reference),
+                plan,
+                self.dwellings[plan.dwelling_reference],
+                setting.world,
+                usernames=setting.usernames,
+                contacts_rng=build.rng("contacts", plan.reference),
+            )
+            rows.add(
+                tenancy_id=tenancy_id,
+                dwelling_id=build.dwelling_ids[plan.dwelling_reference],
+                person_id=persons.get(tenancy_id),
+                result=result,
+            )
+        build.counts.update(rows.flush())
+
+    def end(self, build: Build) -> None:
+        story_accounts_adopt()
+
+
 class AccountsChapter(Chapter):
     name = "accounts"
 
@@ -114,5 +153,6 @@ CHAPTERS: list[type[Chapter]] = [
     TenanciesChapter,
     LifeEventsChapter,
     LedgerChapter,
+    RepairsChapter,
     AccountsChapter,
 ]

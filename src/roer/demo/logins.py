@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from roer.accounts.constants import DEMO_PASSWORD, Role
 from roer.accounts.demo_accounts import DemoLogin
@@ -15,6 +15,9 @@ from roer.demo.constants import LifeEventKind, PaymentBehaviour
 from roer.demo.models import LifeEvent
 from roer.ledger.constants import EntryKind
 from roer.ledger.models import LedgerEntry
+from roer.repairs.constants import OPEN_ORDER_STATUSES
+from roer.repairs.contractor_tokens import contractor_demo_account_link
+from roer.repairs.models import Contractor
 from roer.tenancies.constants import PartyRole
 from roer.tenancies.models import Person, Tenancy
 
@@ -104,5 +107,24 @@ def demo_tenant_logins_ensure() -> list[DemoLogin]:
 
 
 def demo_logins_ensure() -> list[DemoLogin]:
-    """Staff and contractor accounts with their one-time codes, then the demo tenants."""
-    return [*demo_accounts_ensure(), *demo_tenant_logins_ensure()]
+    """Staff and contractor accounts with their one-time codes, then the demo tenants. The demo contractor
+    account works the heating installer's orders (the simulation made the contractors)."""
+    staff = demo_accounts_ensure()
+    _link_demo_contractor()
+    return [*staff, *demo_tenant_logins_ensure()]
+
+
+def _link_demo_contractor() -> None:
+    """The demo contractor account works the orders of the contractor with the most open ones, so a visitor
+    who signs in as `aannemer` finds work to accept, plan and report."""
+    busiest = (
+        Contractor.objects.filter(orders__status__in=OPEN_ORDER_STATUSES)
+        .annotate(open_orders=Count("orders"))
+        .order_by("-open_orders", "key")
+        .values_list("key", flat=True)
+        .first()
+    )
+    if busiest is None:
+        contractor_demo_account_link()
+    else:
+        contractor_demo_account_link(key=busiest)

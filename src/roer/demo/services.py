@@ -15,6 +15,7 @@ from roer.demo.chapters import CHAPTERS, Build
 from roer.demo.logins import DEMO_TENANT_STORIES
 from roer.demo.models import LifeEvent, PaymentProfile, SimulationRun
 from roer.demo.progress import Progress, Writable
+from roer.demo.repairs_writer import repairs_wipe
 from roer.demo.selectors import foreign_data
 from roer.demo.simulation.calendar import history_start_for
 from roer.demo.simulation.households import plan_dwelling
@@ -117,6 +118,7 @@ def demo_wipe() -> None:
     with transaction.atomic():
         person_ids = list(HouseholdMember.objects.values_list("person_id", flat=True).distinct())
         try:
+            repairs_wipe(person_ids=person_ids)
             # Children first, so each delete is one plain DELETE and not a walk over related rows.
             for model in (
                 LedgerEntry,
