@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from roer.console import views, views_service
 
@@ -48,4 +48,7 @@ urlpatterns = [
     ),
     path("klantenservice/contact/", views_service.contact_search, name="contact_search"),
     path("klantenservice/contact/<int:tenancy_id>/", views_service.contact_new, name="contact_new"),
+    # the process supervisor: meters and the dashboard, the helm and rule versions with replay
+    path("supervisie/meters/", include("roer.console.urls_meters")),
+    path("supervisie/roer/", include("roer.console.urls_helm")),
 ]

@@ -33,7 +33,7 @@ ALL_ROLES = [
 
 # (url name, the kind of object its argument is, the roles that may open it)
 PAGES = [
-    ("console:home", None, {SM, CO, FO, Role.CUSTOMER_SERVICE}),
+    ("console:home", None, {SM, CO, FO, Role.CUSTOMER_SERVICE, Role.PROCESS_SUPERVISOR}),
     ("console:case_queue", None, {SM, CO}),
     ("console:case_detail", "case", {SM, CO}),
     ("console:arrangements", None, {SM, CO}),

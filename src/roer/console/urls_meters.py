@@ -1,0 +1,3 @@
+"""The supervisor's meters and dashboard under /console/supervisie/meters/ (namespace `console`)."""
+
+urlpatterns: list = []
