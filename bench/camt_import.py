@@ -103,8 +103,18 @@ def measure(entries: int, database: str = "sqlite") -> tuple[Run, Run, dict[str,
     return floor, imported, summary
 
 
-def _report(results: dict[int, tuple[Run, Run, dict[str, object]]]) -> tuple[list[str], bool]:
+def _load() -> float:
+    """The machine's 1-minute load average: on a shared machine wall times mean little without it."""
+    return os.getloadavg()[0]
+
+
+def _report(
+    results: dict[int, tuple[Run, Run, dict[str, object]]], loads: tuple[float, float]
+) -> tuple[list[str], bool]:
     lines = [
+        f"Load average (1 minute) on the {os.cpu_count()} cores: {loads[0]:.1f} at the start of the run, "
+        f"{loads[1]:.1f} at its end.",
+        "",
         "| entries | floor time | import time | time ratio | import CPU | floor peak | import peak | matched | returns | unmatched |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -163,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench camt_import")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args(argv or [])
+    load_before = _load()
     results = {entries: measure(entries, args.database) for entries in SIZES}
-    lines, met = _report(results)
+    lines, met = _report(results, (load_before, _load()))
     print("\n".join(lines))
     _write_readme(lines, args.database)
     return 0 if met else 1

@@ -12,9 +12,11 @@ import structlog
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
-from roer.core.bulk import column, insert_rows, insert_sql, rows_per_statement
+from roer.core.bulk import insert_rows, insert_rows_returning_ids
 from roer.core.constants import ActorKind, Channel
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject, RuleVersion
 from roer.core.subjects import Subject, SubjectRef, subject_ref
@@ -37,8 +39,8 @@ _PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def plain_facts(facts: Mapping[str, Any], *, check_personal: bool = True) -> dict[str, Any]:
-    personal = PERSONAL_FACT_KEYS.intersection(facts) if check_personal else set()
-    if personal:
+    if check_personal and not PERSONAL_FACT_KEYS.isdisjoint(facts):
+        personal = PERSONAL_FACT_KEYS.intersection(facts)
         raise ValueError(f"personal data does not belong in the journal: {sorted(personal)}")
     # Facts that are already plain JSON scalars come back unchanged from the round trip below; a
     # batch of thousands skips it (exact types only: an enum or a subclass still goes through JSON).
@@ -92,33 +94,69 @@ _EVENT_COLUMNS = ("occurred_at", "activity", "actor_kind", "actor_id", "channel"
 
 
 def _insert_events(rows: Sequence[tuple[Any, ...]]) -> list[int]:
-    """INSERT the events in as few statements as the backend's parameter limit allows; their new ids
-    in row order (ids are handed out in row order on every supported backend, whatever order
-    RETURNING lists them in, so they are sorted)."""
-    if connection.vendor == "postgresql" and rows:
-        # Ids drawn from the table's own sequence for the whole batch, then the rows by COPY.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [JournalEvent._meta.db_table, JournalEvent._meta.pk.column, len(rows)],
-            )
-            drawn = sorted(int(row[0]) for row in cursor.fetchall())
-        insert_rows(
-            JournalEvent, ("id", *_EVENT_COLUMNS), [(pk, *row) for pk, row in zip(drawn, rows, strict=True)]
-        )
-        return drawn
-    if not connection.features.can_return_rows_from_bulk_insert:
+    """INSERT the events in as few statements as the backend allows (one per batch on SQLite, a COPY
+    with ids drawn from the table's own sequence on PostgreSQL); their new ids in row order."""
+    if connection.vendor != "postgresql" and not connection.features.can_return_rows_from_bulk_insert:
         raise ImproperlyConfigured("the journal needs a database that returns ids from a bulk insert")
-    per_statement = rows_per_statement(_EVENT_COLUMNS)
-    pk = column(JournalEvent, "id")
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), per_statement):
-            chunk = rows[first : first + per_statement]
-            sql = insert_sql(JournalEvent, _EVENT_COLUMNS, len(chunk)) + f" RETURNING {pk}"
-            cursor.execute(sql, [value for row in chunk for value in row])
-            ids.extend(sorted(int(row[0]) for row in cursor.fetchall()))
-    return ids
+    return insert_rows_returning_ids(JournalEvent, _EVENT_COLUMNS, rows)
+
+
+# One event as record_many prepares it: occurred_at, activity, actor kind, actor id, channel, facts,
+# its subjects as (kind, id) and the ids of its rule versions.
+_Prepared = tuple[dt.datetime, str, str, Any, str, dict[str, Any], list[tuple[str, str]], set[Any]]
+
+
+def _subject_pairs(entry: Entry) -> list[tuple[str, str]]:
+    """(kind, id) of each subject of an event, once each, in the order given."""
+    pairs: list[tuple[str, str]] = []
+    for subject in entry.subjects:
+        ref = subject if type(subject) is SubjectRef else subject_ref(subject)
+        pair = (ref.kind, ref.id)
+        if pair not in pairs:  # an event has a handful of subjects: a list is quicker than hashing
+            pairs.append(pair)
+    if not pairs:
+        raise ValueError(f"a journal event is about at least one subject: {entry.activity}")
+    return pairs
+
+
+def _events(ids: Sequence[int], prepared: Sequence[_Prepared]) -> list[JournalEvent]:
+    """The appended events as saved model instances.
+
+    A batch of thousands builds them without `Model.__init__` when nothing listens to the model's
+    pre_init or post_init signal: then the instance is the same, at a fraction of the cost."""
+    alias = connection.alias
+    if pre_init.has_listeners(JournalEvent) or post_init.has_listeners(JournalEvent):
+        events = [
+            JournalEvent(pk, occurred_at, activity, actor_kind, actor_id, channel, facts)
+            for pk, (occurred_at, activity, actor_kind, actor_id, channel, facts, _p, _v) in zip(
+                ids, prepared, strict=True
+            )
+        ]
+        for event in events:
+            event._state.adding = False
+            event._state.db = alias
+        return events
+    new = JournalEvent.__new__
+    events = []
+    for pk, (occurred_at, activity, actor_kind, actor_id, channel, facts, _pairs, _versions) in zip(
+        ids, prepared, strict=True
+    ):
+        event = new(JournalEvent)
+        state = ModelState()
+        state.adding = False
+        state.db = alias
+        event.__dict__.update(
+            _state=state,
+            id=pk,
+            occurred_at=occurred_at,
+            activity=activity,
+            actor_kind=actor_kind,
+            actor_id=actor_id,
+            channel=channel,
+            facts=facts,
+        )
+        events.append(event)
+    return events
 
 
 def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
@@ -128,14 +166,10 @@ def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
     `bulk_create`, whose per-instance field preparation costs far more than the insert itself.
     """
     now = timezone.now()
-    ops = connection.ops
     system = ActorKind.SYSTEM.value
-    moments: dict[dt.datetime, Any] = {}
-    prepared: list[tuple[dt.datetime, str, str, Any, str, dict[str, Any], list[SubjectRef], set[Any]]] = []
+    prepared: list[_Prepared] = []
     for entry in entries:
-        refs = list(dict.fromkeys(s if type(s) is SubjectRef else subject_ref(s) for s in entry.subjects))
-        if not refs:
-            raise ValueError(f"a journal event is about at least one subject: {entry.activity}")
+        pairs = _subject_pairs(entry)
         actor = entry.actor
         prepared.append(
             (
@@ -145,36 +179,34 @@ def record_many(entries: Sequence[Entry]) -> list[JournalEvent]:
                 actor.pk if actor is not None else None,
                 str(entry.channel),
                 plain_facts(entry.facts or {}),
-                refs,
-                {v.pk for v in entry.rule_versions},
+                pairs,
+                {v.pk for v in entry.rule_versions} if entry.rule_versions else set(),
             )
         )
     if not prepared:
         return []
+    adapt_moment = connection.ops.adapt_datetimefield_value
+    adapt_json = connection.ops.adapt_json_value
+    moments: dict[dt.datetime, Any] = {}
     rows = []
-    for occurred_at, activity, actor_kind, actor_id, channel, facts, _refs, _versions in prepared:
+    for occurred_at, activity, actor_kind, actor_id, channel, facts, _pairs, _versions in prepared:
         moment = moments.get(occurred_at)
         if moment is None:
-            moment = moments[occurred_at] = ops.adapt_datetimefield_value(occurred_at)
-        rows.append((moment, activity, actor_kind, actor_id, channel, ops.adapt_json_value(facts, None)))
+            moment = moments[occurred_at] = adapt_moment(occurred_at)
+        rows.append((moment, activity, actor_kind, actor_id, channel, adapt_json(facts, None)))
     with transaction.atomic():
         ids = _insert_events(rows)
-        subjects = [(pk, ref.kind, ref.id) for pk, item in zip(ids, prepared, strict=True) for ref in item[6]]
+        subjects = [
+            (pk, kind, subject_id)
+            for pk, item in zip(ids, prepared, strict=True)
+            for kind, subject_id in item[6]
+        ]
         versions = [
             (pk, version) for pk, item in zip(ids, prepared, strict=True) for version in sorted(item[7])
         ]
         insert_rows(JournalSubject, ("event", "kind", "subject_id"), subjects)
         insert_rows(JournalRuleVersion, ("event", "rule_version"), versions)
-    events = [
-        JournalEvent(pk, occurred_at, activity, actor_kind, actor_id, channel, facts)
-        for pk, (occurred_at, activity, actor_kind, actor_id, channel, facts, _r, _v) in zip(
-            ids, prepared, strict=True
-        )
-    ]
-    alias = connection.alias
-    for event in events:
-        event._state.adding = False
-        event._state.db = alias
+    events = _events(ids, prepared)
     if len(events) == 1:
         logger.info("journal_recorded", activity=events[0].activity, event_id=events[0].pk)
     else:

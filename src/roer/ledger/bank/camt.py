@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -32,79 +33,106 @@ def _namespace(element: etree._Element) -> str:
     return str(element.tag)[1:].partition("}")[0] if str(element.tag).startswith("{") else ""
 
 
-_TX = "c:NtryDtls/c:TxDtls/"
-# Every scalar an entry may need, read by one compiled XPath per namespace: one call into libxml2
-# per entry instead of a Python object per element, which is most of the parse time on a large file.
-# XPath's string() of a node set is its first node's text, so these are the first transaction's.
-_FIELDS = {
-    "amount": "c:Amt",
-    "currency": "c:Amt/@Ccy",
-    "direction": "c:CdtDbtInd",
-    "reversal": "c:RvslInd",
-    "booking_date": "c:BookgDt/c:Dt",
-    "value_date": "c:ValDt/c:Dt",
-    "reference": "c:AcctSvcrRef",
-    "family": "c:BkTxCd/c:Domn/c:Fmly/c:Cd",
-    "subfamily": "c:BkTxCd/c:Domn/c:Fmly/c:SubFmlyCd",
-    "details": "count(c:NtryDtls/c:TxDtls)",
-    "reason": _TX + "c:RtrInf/c:Rsn/c:Cd",
-    "end_to_end": _TX + "c:Refs/c:EndToEndId",
-    "mandate": _TX + "c:Refs/c:MndtId",
-    "related_mandate": _TX + "c:RltdPties/c:MndtRltdInf/c:MndtId",
-    "debtor": _TX + "c:RltdPties/c:Dbtr/c:Nm",
-    "debtor_iban": _TX + "c:RltdPties/c:DbtrAcct/c:Id/c:IBAN",
-    "structured": _TX + "c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref",
-    # Whether the free texts need reading at all (most entries have none).
-    "texts": f"count({_TX}c:RmtInf/c:Ustrd | c:AddtlNtryInf)",
+# Where each scalar of an entry is, as element paths below <Ntry> (local names, in the entry's own
+# namespace). A field is the text of the FIRST element on its path in document order, as XPath's
+# string() of the path would give it: an entry with several transactions is read from the first one
+# that has the field, and an element that is present but empty still wins over a later one.
+_TX = ("NtryDtls", "TxDtls")
+_PATHS: dict[str, tuple[str, ...]] = {
+    "amount": ("Amt",),
+    "direction": ("CdtDbtInd",),
+    "reversal": ("RvslInd",),
+    "booking_date": ("BookgDt", "Dt"),
+    "booking_moment": ("BookgDt", "DtTm"),
+    "value_date": ("ValDt", "Dt"),
+    "value_moment": ("ValDt", "DtTm"),
+    "reference": ("AcctSvcrRef",),
+    "family": ("BkTxCd", "Domn", "Fmly", "Cd"),
+    "subfamily": ("BkTxCd", "Domn", "Fmly", "SubFmlyCd"),
+    "transaction_reference": (*_TX, "Refs", "AcctSvcrRef"),
+    "end_to_end": (*_TX, "Refs", "EndToEndId"),
+    "mandate": (*_TX, "Refs", "MndtId"),
+    "related_mandate": (*_TX, "RltdPties", "MndtRltdInf", "MndtId"),
+    "debtor": (*_TX, "RltdPties", "Dbtr", "Nm"),
+    "debtor_party": (*_TX, "RltdPties", "Dbtr", "Pty", "Nm"),
+    "debtor_iban": (*_TX, "RltdPties", "DbtrAcct", "Id", "IBAN"),
+    "creditor": (*_TX, "RltdPties", "Cdtr", "Nm"),
+    "creditor_party": (*_TX, "RltdPties", "Cdtr", "Pty", "Nm"),
+    "creditor_iban": (*_TX, "RltdPties", "CdtrAcct", "Id", "IBAN"),
+    "structured": (*_TX, "RmtInf", "Strd", "CdtrRefInf", "Ref"),
+    "reason": (*_TX, "RtrInf", "Rsn", "Cd"),
 }
-# What only some entries need (a date given with its time, a batch's reference, a debit's creditor,
-# a party named only inside <Pty>): read by a second XPath when the first leaves a gap it may fill.
-_MORE_FIELDS = {
-    "booking_moment": "c:BookgDt/c:DtTm",
-    "value_moment": "c:ValDt/c:DtTm",
-    "transaction_reference": _TX + "c:Refs/c:AcctSvcrRef",
-    "debtor_party": _TX + "c:RltdPties/c:Dbtr/c:Pty/c:Nm",
-    "creditor": _TX + "c:RltdPties/c:Cdtr/c:Nm",
-    "creditor_party": _TX + "c:RltdPties/c:Cdtr/c:Pty/c:Nm",
-    "creditor_iban": _TX + "c:RltdPties/c:CdtrAcct/c:Id/c:IBAN",
-}
-# A private-use character no bank writes; a value that holds it anyway is caught by the count check.
-_SEPARATOR = "\ue000"
 
 
-def _concat(fields: dict[str, str], namespaces: dict[str, str]) -> etree.XPath:
-    return etree.XPath(
-        "concat("
-        + ", '\ue000', ".join(
-            path if path.startswith("count(") else f"string({path})" for path in fields.values()
-        )
-        + ")",
-        namespaces=namespaces,
-    )
+class _Action:
+    """What the walk does at an element that is more than a field or a step on a field's path."""
+
+    def __init__(self, name: str, table: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.table = table or {}
 
 
-_Readers = tuple[etree.XPath, etree.XPath, etree.XPath, etree.XPath]
+# The actions: a free text (every <Ustrd> of every transaction and <AddtlNtryInf>, in document order,
+# each text node a line), a transaction (counted, then walked) and the amount (which also gives the
+# currency, an attribute; it takes the place of the plain "amount" field of _PATHS).
+_TEXT = _Action("text")
+_AMOUNT = _Action("amount")
 
 
 @lru_cache(maxsize=8)
-def _readers(ns: str) -> _Readers:
-    namespaces = {"c": ns}
-    texts = etree.XPath(_TX + "c:RmtInf/c:Ustrd/text() | c:AddtlNtryInf/text()", namespaces=namespaces)
-    account = etree.XPath(
-        "concat(string(c:Id/c:IBAN), '\ue000', string(c:Id/c:Othr/c:Id))", namespaces=namespaces
-    )
-    return _concat(_FIELDS, namespaces), texts, account, _concat(_MORE_FIELDS, namespaces)
+def _table(ns: str) -> dict[str, Any]:
+    """The entry's paths as nested {tag: field name | sub-table | action}, with the namespaced tags
+    lxml gives, so that walking an entry costs one dict look-up per child element."""
+    prefix = f"{{{ns}}}" if ns else ""
+    root: dict[str, Any] = {}
+    transaction = _Action("transaction")
+    for field, path in _PATHS.items():
+        table = root
+        for step in path[:-1]:
+            tag = prefix + step
+            if step == "TxDtls":
+                table = table.setdefault(tag, transaction).table
+            else:
+                table = table.setdefault(tag, {})
+        table[prefix + path[-1]] = field
+    root[prefix + "Amt"] = _AMOUNT
+    root[prefix + "AddtlNtryInf"] = _TEXT
+    root[prefix + "NtryDtls"][prefix + "TxDtls"].table[prefix + "RmtInf"][prefix + "Ustrd"] = _TEXT
+    return root
 
 
-def _values(
-    reader: etree.XPath, fields: dict[str, str], element: etree._Element, path: Path
-) -> dict[str, str]:
-    parts = str(reader(element)).split(_SEPARATOR)
-    if len(parts) != len(fields):
-        raise StatementError(
-            path, "an entry holds the private-use character U+E000", line=element.sourceline or 0
-        )
-    return dict(zip(fields, map(str.strip, parts), strict=True))
+def _string(element: etree._Element) -> str:
+    """XPath's string() of an element: all the text inside it (a field is one text node but for a
+    child element or a comment left out by the parser)."""
+    if len(element):
+        return "".join(element.itertext()).strip()
+    text = element.text
+    return text.strip() if text else ""
+
+
+def _walk(node: etree._Element, table: dict[str, Any], values: dict[str, Any], texts: list[str]) -> None:
+    for child in node:
+        action = table.get(child.tag)
+        if action is None:
+            continue
+        if action.__class__ is str:
+            if action not in values:
+                values[action] = _string(child)
+        elif action.__class__ is dict:
+            _walk(child, action, values, texts)
+        elif action is _TEXT:
+            # The element's own text nodes, each on its own line.
+            texts.append(child.text or "")
+            if len(child):
+                texts.extend(grandchild.tail or "" for grandchild in child)
+        elif action is _AMOUNT:
+            if "amount" not in values:
+                values["amount"] = _string(child)
+            if "currency" not in values and (currency := child.get("Ccy")) is not None:
+                values["currency"] = currency.strip()
+        else:  # a transaction
+            values["details"] = values.get("details", 0) + 1
+            _walk(child, action.table, values, texts)
 
 
 _DATES: dict[str, dt.date] = {}
@@ -124,54 +152,48 @@ def _date(value: str) -> dt.date | None:
 
 
 def _entry(
-    element: etree._Element, account: str, statement_id: str, path: Path, readers: _Readers | None = None
+    element: etree._Element, account: str, statement_id: str, path: Path, table: dict[str, Any] | None = None
 ) -> ParsedEntry:
     line = element.sourceline or 0
-    fields_of, texts_of, _account, more_of = readers or _readers(_namespace(element))
-    values = _values(fields_of, _FIELDS, element, path)
-    credit = values["direction"] == "CRDT"
-    # A debit that is not a return is paid to its creditor; the rest only fills gaps.
-    if (
-        not values["booking_date"]
-        or not values["value_date"]
-        or not values["reference"]
-        or not values["debtor"]
-        or not credit
-    ):
-        values.update(_values(more_of, _MORE_FIELDS, element, path))
-    else:
-        values.update(dict.fromkeys(_MORE_FIELDS, ""))
+    values: dict[str, Any] = {}
+    texts: list[str] = []
+    _walk(element, table if table is not None else _table(_namespace(element)), values, texts)
+    get = values.get
 
-    amount_text = values["amount"]
+    amount_text = get("amount")
     if not amount_text:
         raise StatementError(path, "an entry has no amount", line=line)
     try:
         amount = Decimal(amount_text)
-        value_date = _date(values["value_date"] or values["value_moment"])
-        booking_date = _date(values["booking_date"] or values["booking_moment"]) or value_date
+        value_date = _date(get("value_date") or get("value_moment", ""))
+        booking_date = _date(get("booking_date") or get("booking_moment", "")) or value_date
     except (InvalidOperation, ValueError) as exc:
         raise StatementError(path, f"an entry has an unreadable amount or date ({exc})", line=line) from exc
     if booking_date is None:
         raise StatementError(path, "an entry has no booking date", line=line)
-    direction = values["direction"]
+    direction = get("direction", "")
     if direction not in {"CRDT", "DBIT"}:
         raise StatementError(path, f"an entry has no credit/debit indicator ({direction!r})", line=line)
+    credit = direction == "CRDT"
 
-    detail_count = int(float(values["details"] or 0))
-    reason = values["reason"]
-    reversal = values["reversal"].lower() == "true"
-    is_return = not credit and (bool(reason) or reversal or values["subfamily"] in _RETURN_SUBFAMILIES)
+    detail_count = get("details", 0)
+    reason = get("reason", "")
+    reversal = get("reversal", "").lower() == "true"
+    is_return = not credit and (bool(reason) or reversal or get("subfamily") in _RETURN_SUBFAMILIES)
     # The counterparty is the debtor on a credit and the creditor on a debit; on a returned direct
     # debit it is still the debtor of the original collection: the tenant.
-    party = "debtor" if credit or is_return else "creditor"
-    end_to_end = values["end_to_end"]
+    if credit or is_return:
+        name, iban = get("debtor") or get("debtor_party", ""), get("debtor_iban", "")
+    else:
+        name, iban = get("creditor") or get("creditor_party", ""), get("creditor_iban", "")
+    end_to_end = get("end_to_end", "")
     if end_to_end.upper() == "NOTPROVIDED":
         end_to_end = ""
-    mandate = values["mandate"] or values["related_mandate"]
+    mandate = get("mandate") or get("related_mandate", "")
     remittance = ""
-    if values["texts"] not in {"", "0"}:
-        remittance = "\n".join(stripped for text in texts_of(element) if (stripped := text.strip()))
-    bank_reference = values["reference"] or (values["transaction_reference"] if detail_count == 1 else "")
+    if texts:
+        remittance = "\n".join(stripped for text in texts if (stripped := text.strip()))
+    bank_reference = get("reference") or (get("transaction_reference", "") if detail_count == 1 else "")
     return ParsedEntry(
         line=line,
         account_iban=account,
@@ -179,32 +201,39 @@ def _entry(
         booking_date=booking_date,
         value_date=value_date,
         amount=amount if credit else -amount,
-        currency=values["currency"],
+        currency=get("currency", ""),
         bank_reference=bank_reference,
-        counterparty_name=values[party] or values[f"{party}_party"],
-        counterparty_iban=values[f"{party}_iban"],
+        counterparty_name=name,
+        counterparty_iban=iban,
         remittance_info=remittance,
-        structured_reference=values["structured"],
+        structured_reference=get("structured", ""),
         end_to_end_id=end_to_end,
         mandate_id=mandate,
         return_reason=reason[:4],
         is_reversal=reversal,
         is_return=is_return,
-        is_direct_debit=bool(mandate) or values["family"] in _DIRECT_DEBIT_FAMILIES,
+        is_direct_debit=bool(mandate) or get("family") in _DIRECT_DEBIT_FAMILIES,
         transaction_count=max(detail_count, 1),
+    )
+
+
+@lru_cache(maxsize=8)
+def _account_reader(ns: str) -> etree.XPath:
+    return etree.XPath(
+        "concat(string(c:Id/c:IBAN), '\ue000', string(c:Id/c:Othr/c:Id))", namespaces={"c": ns}
     )
 
 
 def read_camt(path: Path) -> Iterator[ParsedEntry]:
     account = statement_id = ""
     checked = False
-    readers: _Readers | None = None
+    table: dict[str, Any] | None = None
     statement: etree._Element | None = None  # the statement or notification being read
     context = etree.iterparse(
         str(path),
         # End tags of entries only (and of statements, to forget them): a statement's own id and
         # account come before its entries and are read from it when its first entry ends. Every
-        # other element stays inside libxml2.
+        # other element stays inside libxml2 until its entry is walked.
         events=("end",),
         tag=("{*}Stmt", "{*}Ntfctn", "{*}Ntry"),
         resolve_entities=False,
@@ -235,9 +264,10 @@ def read_camt(path: Path) -> Iterator[ParsedEntry]:
                 if _local(parent.tag) not in {"Stmt", "Ntfctn"}:
                     continue
                 statement = parent
-                readers = _readers(_namespace(element))
-                statement_id, account = _statement_facts(parent, readers)
-            yield _entry(element, account, statement_id, path, readers)
+                namespace = _namespace(element)
+                table = _table(namespace)
+                statement_id, account = _statement_facts(parent, namespace)
+            yield _entry(element, account, statement_id, path, table)
             # Done with this entry: drop it and everything before it.
             element.clear(keep_tail=False)
             while element.getprevious() is not None:
@@ -250,7 +280,7 @@ def read_camt(path: Path) -> Iterator[ParsedEntry]:
         del context
 
 
-def _statement_facts(statement: etree._Element, readers: _Readers) -> tuple[str, str]:
+def _statement_facts(statement: etree._Element, namespace: str) -> tuple[str, str]:
     """The statement's (or notification's) own id and account, read when its first entry ends."""
     statement_id = account = ""
     for child in statement:
@@ -258,7 +288,7 @@ def _statement_facts(statement: etree._Element, readers: _Readers) -> tuple[str,
         if name == "Id":
             statement_id = (child.text or "").strip()
         elif name == "Acct":
-            iban, _sep, other = str(readers[2](child)).partition(_SEPARATOR)
+            iban, _sep, other = str(_account_reader(namespace)(child)).partition("\ue000")
             account = iban.strip() or other.strip()
         elif name == "Ntry":
             break

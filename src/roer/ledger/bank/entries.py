@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 
 class StatementError(ValueError):
@@ -22,9 +22,11 @@ class StatementError(ValueError):
         super().__init__(f"{Path(self.path).name}:{where} {message}")
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedEntry:
-    """One booked entry of a statement or notification. `amount` is signed: credit positive."""
+class ParsedEntry(NamedTuple):
+    """One booked entry of a statement or notification. `amount` is signed: credit positive.
+
+    A named tuple rather than a frozen dataclass: as immutable, and built several times faster, which
+    a file of a hundred thousand entries notices."""
 
     line: int  # where the entry starts in its file, for error messages and tests
     account_iban: str  # our own account, as the bank names it

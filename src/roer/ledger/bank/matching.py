@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from roer.ledger.bank.entries import ParsedEntry
 from roer.ledger.bank.text import compact_iban, iban_is_valid, normalise_text, reference_candidates
@@ -37,8 +39,9 @@ class Lookups:
     by_end_to_end: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What an entry becomes (a named tuple: one is built for every entry of a file)."""
+
     status: BankEntryStatus
     tenancy_id: int | None = None
     matched_by: str = ""  # reference, text_reference, iban, mandate, end_to_end
@@ -49,15 +52,19 @@ def structured_reference_key(entry: ParsedEntry) -> str:
     return normalise_text(entry.structured_reference).replace(" ", "")
 
 
-def wanted(entry: ParsedEntry) -> tuple[set[str], set[str], set[str], set[str]]:
-    """References, IBANs, mandates and end-to-end ids this entry may need looked up."""
-    references: set[str] = set()
-    ibans: set[str] = set()
-    mandates: set[str] = set()
-    end_to_ends: set[str] = set()
+@lru_cache(maxsize=65536)
+def _candidates(text: str) -> frozenset[str]:
+    """`reference_candidates`, remembered: `gather` and `decide` both need them, and the free texts of
+    a month's payments repeat ("huur", "huur januari")."""
+    return frozenset(reference_candidates(text))
+
+
+def gather(
+    entry: ParsedEntry, references: set[str], ibans: set[str], mandates: set[str], end_to_ends: set[str]
+) -> None:
+    """Add the references, IBANs, mandates and end-to-end ids this entry may need looked up."""
     if entry.currency != "EUR":
-        return references, ibans, mandates, end_to_ends
-    iban = compact_iban(entry.counterparty_iban)
+        return
     if entry.is_return:
         if entry.mandate_id:
             mandates.add(entry.mandate_id.strip())
@@ -66,9 +73,19 @@ def wanted(entry: ParsedEntry) -> tuple[set[str], set[str], set[str], set[str]]:
     elif entry.is_credit and entry.transaction_count == 1:
         if entry.structured_reference:
             references.add(structured_reference_key(entry))
-        references |= reference_candidates(entry.remittance_info)
-    if iban and (entry.is_return or entry.is_credit):
+        if entry.remittance_info:
+            references.update(_candidates(entry.remittance_info))
+    if (entry.is_return or entry.is_credit) and (iban := compact_iban(entry.counterparty_iban)):
         ibans.add(iban)
+
+
+def wanted(entry: ParsedEntry) -> tuple[set[str], set[str], set[str], set[str]]:
+    """References, IBANs, mandates and end-to-end ids this entry may need looked up."""
+    references: set[str] = set()
+    ibans: set[str] = set()
+    mandates: set[str] = set()
+    end_to_ends: set[str] = set()
+    gather(entry, references, ibans, mandates, end_to_ends)
     return references, ibans, mandates, end_to_ends
 
 
@@ -117,11 +134,8 @@ def decide(entry: ParsedEntry, lookups: Lookups) -> Outcome:
         tenancy_id = lookups.by_reference.get(structured_reference_key(entry))
         if tenancy_id is not None:
             return Outcome(BankEntryStatus.MATCHED, tenancy_id, "reference", tuple(flags))
-    in_text = {
-        lookups.by_reference[c]
-        for c in reference_candidates(entry.remittance_info)
-        if c in lookups.by_reference
-    }
+    by_reference = lookups.by_reference
+    in_text = {by_reference[c] for c in _candidates(entry.remittance_info) if c in by_reference}
     if len(in_text) == 1:
         return Outcome(BankEntryStatus.MATCHED, in_text.pop(), "text_reference", tuple(flags))
     ambiguous = len(in_text) > 1

@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 
 from roer.accounts.models import User
 from roer.core import journal
-from roer.core.bulk import insert_rows
+from roer.core.bulk import insert_rows, insert_rows_returning_ids
 from roer.core.money import ZERO, euros
 from roer.core.subjects import SubjectRef
 from roer.ledger.bank import ParsedEntry, detect_format, read_entries
 from roer.ledger.bank.dedupe import DedupeKeys
-from roer.ledger.bank.matching import Lookups, Outcome, TenancyWindow, decide, wanted
+from roer.ledger.bank.matching import Lookups, Outcome, TenancyWindow, decide, gather
 from roer.ledger.bank.text import compact_iban
 from roer.ledger.constants import (
     BankEntryFlag,
@@ -179,20 +179,20 @@ class _Known:
     file is known. Direct-debit collections are not remembered: an import books them itself.
     """
 
-    asked: set[str] = field(default_factory=set)  # kind-prefixed, answered or not
+    asked: dict[str, set[str]] = field(default_factory=dict)  # by kind, answered or not
     by_reference: dict[str, int] = field(default_factory=dict)
     by_iban: dict[str, list[TenancyWindow]] = field(default_factory=dict)
     by_mandate: dict[str, int] = field(default_factory=dict)
 
     def new(self, kind: str, values: set[str]) -> set[str]:
-        if len(self.asked) > _KNOWN_LIMIT:
+        if sum(map(len, self.asked.values())) > _KNOWN_LIMIT:
             self.asked.clear()
             self.by_reference.clear()
             self.by_iban.clear()
             self.by_mandate.clear()
-        asked = self.asked
-        fresh = {value for value in values if kind + value not in asked}
-        asked.update(kind + value for value in fresh)
+        asked = self.asked.setdefault(kind, set())
+        fresh = values - asked
+        asked |= fresh
         return fresh
 
 
@@ -203,11 +203,7 @@ def _lookups(entries: Sequence[ParsedEntry], known: _Known | None = None) -> Loo
     mandates: set[str] = set()
     end_to_ends: set[str] = set()
     for entry in entries:
-        r, i, m, e = wanted(entry)
-        references |= r
-        ibans |= i
-        mandates |= m
-        end_to_ends |= e
+        gather(entry, references, ibans, mandates, end_to_ends)
     lookups = Lookups(by_reference=known.by_reference, by_iban=known.by_iban, by_mandate=known.by_mandate)
     if references := known.new("r", references):
         known.by_reference.update(tenancy_ids_by_payment_reference(references))
@@ -264,14 +260,15 @@ class _Writer:
     def __init__(self, statement: BankStatement) -> None:
         ops = connection.ops
         self.statement = statement
-        self.last_id = 0  # the highest bank entry id of this statement so far
         self._date = ops.adapt_datefield_value
         self._amount = ops.adapt_decimalfield_value
         self._json = ops.adapt_json_value
         self._dates: dict[dt.date | None, Any] = {None: None}
+        self._iso_dates: dict[dt.date, str] = {}
         self._flags: dict[tuple[str, ...], Any] = {}
         self.entry_kind = BankEntry._meta.label_lower
         self.tenancy_kind = Tenancy._meta.label_lower
+        self._tenancies: dict[int, SubjectRef] = {}
         self.known = _Known()
 
     def date(self, day: dt.date | None) -> Any:
@@ -279,6 +276,13 @@ class _Writer:
             return self._dates[day]
         except KeyError:
             value = self._dates[day] = self._date(day)
+            return value
+
+    def iso_date(self, day: dt.date) -> str:
+        try:
+            return self._iso_dates[day]
+        except KeyError:
+            value = self._iso_dates[day] = day.isoformat()
             return value
 
     def flags(self, flags: tuple[str, ...]) -> Any:
@@ -290,6 +294,16 @@ class _Writer:
 
     def amount(self, amount: Decimal, max_digits: int) -> Any:
         return self._amount(amount, max_digits, 2)
+
+    def tenancy(self, tenancy_id: int) -> SubjectRef:
+        """The tenancy as a journal subject; a month's file pays to each tenancy more than once."""
+        try:
+            return self._tenancies[tenancy_id]
+        except KeyError:
+            if len(self._tenancies) > _KNOWN_LIMIT:
+                self._tenancies.clear()
+            ref = self._tenancies[tenancy_id] = SubjectRef(self.tenancy_kind, str(tenancy_id))
+            return ref
 
 
 _BANK_ENTRY_COLUMNS = (
@@ -332,52 +346,26 @@ _LEDGER_ENTRY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Booked:
-    """What one new entry became, in the form the ledger booking and the journal event need."""
-
-    key: str
-    entry: ParsedEntry
-    outcome: Outcome
-    amount: Decimal  # as stored: euros, two places, signed
-    booking_date: dt.date
-    structured_reference: str
-    end_to_end_id: str
-    bank_reference: str
-    return_reason: str
-    currency: str
-
-
-def _book(writer: _Writer, key: str, entry: ParsedEntry, outcome: Outcome) -> tuple[_Booked, tuple[Any, ...]]:
-    """The bank entry's row, as `_bank_entry` would build it."""
-    booked = _Booked(
-        key=key,
-        entry=entry,
-        outcome=outcome,
-        amount=euros(entry.amount),
-        booking_date=entry.booking_date,
-        structured_reference=entry.structured_reference[:35],
-        end_to_end_id=entry.end_to_end_id[:35],
-        bank_reference=entry.bank_reference[:140],
-        return_reason=entry.return_reason[:4],
-        currency=entry.currency[:3],
-    )
-    row = (
+def _bank_row(
+    writer: _Writer, key: str, entry: ParsedEntry, outcome: Outcome, amount: Decimal
+) -> tuple[Any, ...]:
+    """The bank entry's row, as a `BankEntry` would be saved; `amount` is the entry's in euros."""
+    return (
         writer.statement.pk,
         key,
-        booked.bank_reference,
+        entry.bank_reference[:140],
         entry.account_iban[:34],
         writer.date(entry.booking_date),
         writer.date(entry.value_date),
-        writer.amount(booked.amount, 14),
-        booked.currency,
+        writer.amount(amount, 14),
+        entry.currency[:3],
         entry.counterparty_name[:200],
         entry.counterparty_iban[:34],
         entry.remittance_info,
-        booked.structured_reference,
-        booked.end_to_end_id,
+        entry.structured_reference[:35],
+        entry.end_to_end_id[:35],
         entry.mandate_id[:35],
-        booked.return_reason,
+        entry.return_reason[:4],
         entry.is_reversal,
         str(outcome.status),
         writer.flags(outcome.flags),
@@ -386,52 +374,59 @@ def _book(writer: _Writer, key: str, entry: ParsedEntry, outcome: Outcome) -> tu
         None,
         "",
     )
-    return booked, row
 
 
 _RETURN = BankEntryStatus.RETURN.value
 _UNMATCHED_EVENT = frozenset({BankEntryStatus.UNMATCHED.value, BankEntryStatus.FOREIGN_CURRENCY.value})
+_PAYMENT_KIND, _RETURN_KIND = EntryKind.PAYMENT.value, EntryKind.RETURN.value
+_DIRECT_DEBIT, _TRANSFER = PaymentChannel.DIRECT_DEBIT.value, PaymentChannel.TRANSFER.value
+_BANK_SOURCE = EntrySource.BANK.value
 
 
-def _ledger_row(writer: _Writer, booked: _Booked, bank_entry_id: int, created_at: Any) -> tuple[Any, ...]:
-    """The booking on the tenant's account, as `_ledger_entry` would build it."""
-    amount = booked.amount
-    is_return = booked.outcome.status == _RETURN or amount < 0
-    is_direct_debit = booked.entry.is_direct_debit
+def _ledger_row(
+    writer: _Writer,
+    entry: ParsedEntry,
+    outcome: Outcome,
+    amount: Decimal,
+    bank_entry_id: int,
+    created_at: Any,
+) -> tuple[Any, ...]:
+    """The booking on the tenant's account, as `_ledger_entry` would build it from the saved entry."""
+    is_return = outcome.status == _RETURN or amount < 0
     return (
-        booked.outcome.tenancy_id,
-        writer.date(booked.booking_date),
-        EntryKind.RETURN.value if is_return else EntryKind.PAYMENT.value,
+        outcome.tenancy_id,
+        writer.date(entry.booking_date),
+        _RETURN_KIND if is_return else _PAYMENT_KIND,
         writer.amount(abs(amount) if is_return else -abs(amount), 12),
         None,
-        PaymentChannel.DIRECT_DEBIT.value if is_direct_debit or is_return else PaymentChannel.TRANSFER.value,
-        (booked.structured_reference or booked.end_to_end_id or booked.bank_reference)[:140],
-        booked.return_reason if is_return else "",
-        EntrySource.BANK.value,
+        _DIRECT_DEBIT if entry.is_direct_debit or is_return else _TRANSFER,
+        (entry.structured_reference[:35] or entry.end_to_end_id[:35] or entry.bank_reference[:140])[:140],
+        entry.return_reason[:4] if is_return else "",
+        _BANK_SOURCE,
         None,
         bank_entry_id,
         created_at,
     )
 
 
-def _event(writer: _Writer, booked: _Booked, bank_entry_id: int) -> journal.Entry | None:
+def _event(
+    writer: _Writer, entry: ParsedEntry, outcome: Outcome, amount: Decimal, bank_entry_id: int
+) -> journal.Entry | None:
     """One journal event per booking. Facts are given as the plain JSON the journal would store
     (amount and date as strings), which spares the journal a JSON round trip per event."""
-    outcome = booked.outcome
     entry_ref = SubjectRef(writer.entry_kind, str(bank_entry_id))
-    facts: dict[str, Any] = {
-        "amount": str(abs(booked.amount)),
-        "booking_date": booked.booking_date.isoformat(),
-    }
+    facts: dict[str, Any] = {"amount": str(abs(amount)), "booking_date": writer.iso_date(entry.booking_date)}
     if outcome.tenancy_id is not None:
-        subjects = (SubjectRef(writer.tenancy_kind, str(outcome.tenancy_id)), entry_ref)
+        subjects = (writer.tenancy(outcome.tenancy_id), entry_ref)
         if outcome.status == _RETURN:
-            facts.update(reason=booked.return_reason, matched_by=outcome.matched_by)
+            facts["reason"] = entry.return_reason[:4]
+            facts["matched_by"] = outcome.matched_by
             return journal.Entry(activity="direct_debit_returned", subjects=subjects, facts=facts)
         facts["matched_by"] = outcome.matched_by
         return journal.Entry(activity="payment_received", subjects=subjects, facts=facts)
     if outcome.status in _UNMATCHED_EVENT:
-        facts.update(currency=booked.currency, flags=[str(flag) for flag in outcome.flags])
+        facts["currency"] = entry.currency[:3]
+        facts["flags"] = [str(flag) for flag in outcome.flags]
         return journal.Entry(activity="bank_entry_unmatched", subjects=(entry_ref,), facts=facts)
     # Outgoing payments are not rent: they are recorded on the statement, not journalled one by one.
     return None
@@ -453,7 +448,7 @@ def _existing_keys(keys: Iterable[str]) -> set[str]:
 
 def _book_batch(writer: _Writer, keyed: list[tuple[str, ParsedEntry]], summary: FileSummary) -> None:
     """Book one batch: a fixed number of queries whatever its size (dedupe keys, look-ups, the
-    bank entries and their new ids, the ledger bookings, the journal)."""
+    bank entries returning their ids, the ledger bookings, the journal's events and subjects)."""
     existing = _existing_keys(key for key, _entry in keyed)
     new: dict[str, ParsedEntry] = {}
     for key, entry in keyed:
@@ -464,30 +459,25 @@ def _book_batch(writer: _Writer, keyed: list[tuple[str, ParsedEntry]], summary: 
     if not new:
         return
     lookups = _lookups(list(new.values()), writer.known)
-    booked: list[_Booked] = []
+    booked: list[tuple[ParsedEntry, Outcome, Decimal]] = []
     rows: list[tuple[Any, ...]] = []
     for key, entry in new.items():
         outcome = decide(entry, lookups)
         summary.count(outcome)
-        item, row = _book(writer, key, entry, outcome)
-        booked.append(item)
-        rows.append(row)
-    insert_rows(BankEntry, _BANK_ENTRY_COLUMNS, rows)
-    # The new rows' ids, by their (unique) dedupe key: only this import writes to this statement.
-    ids = dict(
-        BankEntry.objects.filter(statement_id=writer.statement.pk, pk__gt=writer.last_id).values_list(
-            "dedupe_key", "pk"
-        )
-    )
-    writer.last_id = max(ids.values())
+        amount = euros(entry.amount)
+        booked.append((entry, outcome, amount))
+        rows.append(_bank_row(writer, key, entry, outcome, amount))
+    ids = insert_rows_returning_ids(BankEntry, _BANK_ENTRY_COLUMNS, rows)
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    ledger_rows = [
-        _ledger_row(writer, item, ids[item.key], created_at)
-        for item in booked
-        if item.outcome.tenancy_id is not None
-    ]
+    ledger_rows: list[tuple[Any, ...]] = []
+    events: list[journal.Entry] = []
+    for (entry, outcome, amount), bank_entry_id in zip(booked, ids, strict=True):
+        if outcome.tenancy_id is not None:
+            ledger_rows.append(_ledger_row(writer, entry, outcome, amount, bank_entry_id, created_at))
+        if (event := _event(writer, entry, outcome, amount, bank_entry_id)) is not None:
+            events.append(event)
     insert_rows(LedgerEntry, _LEDGER_ENTRY_COLUMNS, ledger_rows)
-    journal.record_many([event for item in booked if (event := _event(writer, item, ids[item.key]))])
+    journal.record_many(events)
 
 
 def _sha256(path: Path) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,29 @@ _COLUMNS = (
 )
 
 
+@contextmanager
+def _collector_for_batches() -> Iterator[None]:
+    """Python's cyclic garbage collector, tuned while a file is booked, then as it was.
+
+    Booking allocates a few dozen short-lived objects per entry. With the default thresholds that
+    starts a full collection every few thousand entries, each walking the many thousands of objects Django
+    left from its start-up, which are never garbage: a fifth of the import's time. Frozen, they are
+    no longer walked; higher thresholds make the young collections rarer. Nothing the import keeps
+    is cyclic, so memory stays as flat as before."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 class Command(BaseCommand):
+    # An import runs unattended and often (every bank download): Django's system checks (URLs,
+    # templates, models) took a few seconds of every run and are the business of `check` and deploys.
+    requires_system_checks: list[str] = []
     help = (
         "Read bank files (camt.053, camt.054 or MT940, recognised from their content) and book their "
         "entries: payments and returned direct debits to tenancies, the rest to the unmatched queue. "
@@ -40,7 +65,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
         try:
-            summary = statement_import(paths=paths)
+            with _collector_for_batches():
+                summary = statement_import(paths=paths)
         except StatementError as exc:
             raise CommandError(f"{exc} (nothing was imported)") from exc
         if options["json"]:
