@@ -4,6 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests are deterministic (the same examples on every run and machine) and have no per-example
+# deadline: a loaded CI machine must not turn a slow example into a failure.
+hypothesis_settings.register_profile("roer", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("roer")
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 

@@ -36,7 +36,7 @@ from roer.arrears.history import (
 )
 from roer.arrears.policy import Policy
 from roer.core.money import ZERO, euros, format_euros
-from roer.ledger.allocation import Movement, allocate
+from roer.ledger.allocation import Movement, OpenItem, allocate
 from roer.ledger.constants import EntryKind, ReturnReason
 from roer.tenancies.constants import MembershipEnd
 
@@ -117,6 +117,17 @@ def _months(amount: Decimal) -> str:
 
 def _long_date(day: dt.date) -> str:
     return date_format(day, "j F Y")
+
+
+def _arrears_since(open_items: tuple[OpenItem, ...], negligible: Decimal) -> dt.date | None:
+    """The due date from which what is owed, oldest first, is more than the negligible amount: a few cents
+    left over from an earlier month do not make this month's rent a month overdue."""
+    owed = ZERO
+    for item in open_items:
+        owed += item.remaining
+        if owed > negligible:
+            return item.date
+    return None
 
 
 def _current_due(records: list[MonthRecord], oldest_unpaid: dt.date | None, as_of: dt.date) -> dt.date:
@@ -221,7 +232,7 @@ def assess(history: PaymentHistory, policy: Policy) -> Assessment:
         for index, m in enumerate(principal_movements)
     )
     arrears = allocation.arrears if allocation.arrears > negligible else ZERO
-    oldest_open = allocation.oldest_open.date if arrears and allocation.oldest_open else None
+    oldest_open = _arrears_since(allocation.open_items, negligible) if arrears else None
     months_of_rent = euros(arrears / rent)
     costs_owed = sum((m.amount for m in movements if m.kind == EntryKind.COST), ZERO)
 
@@ -444,6 +455,12 @@ def assess(history: PaymentHistory, policy: Policy) -> Assessment:
             "arrangement_active": arrangement_active,
             "rising": rising,
             "score": score,
+            # The judgements themselves, so a decision's record says which way the tenant was routed and why.
+            "atypical": atypical,
+            "habitual_late": habitual_late,
+            "growing": growing,
+            "bereavement": bereavement,
+            "data_error": data_error,
         }
     )
     return Assessment(

@@ -71,6 +71,30 @@ def _date(day: dt.date) -> str:
     return date_format(day, "j F Y")
 
 
+def _did_not_help(state: CollectionState) -> str:
+    if state.reminder_sent_on is not None:
+        return _("The reminder of %(date)s did not help: a person tries to reach the tenant") % {
+            "date": _date(state.reminder_sent_on)
+        }
+    assert state.personal_message_sent_on is not None
+    return _("The personal message of %(date)s did not help: a person tries to reach the tenant") % {
+        "date": _date(state.personal_message_sent_on)
+    }
+
+
+def _written_then_notice(state: CollectionState, day: int) -> str:
+    if state.reminder_sent_on is not None:
+        return _("Reminder sent on %(date)s; the final notice can follow from day %(day)s") % {
+            "date": _date(state.reminder_sent_on),
+            "day": day,
+        }
+    assert state.personal_message_sent_on is not None
+    return _("Personal message sent on %(date)s; the final notice can follow from day %(day)s") % {
+        "date": _date(state.personal_message_sent_on),
+        "day": day,
+    }
+
+
 def _early_warning_due(assessment: Assessment, policy: Policy, state: CollectionState) -> bool:
     if not state.early_warning_ready or state.early_warning_sent_on is not None:
         return False
@@ -137,12 +161,16 @@ def route(
                 _("Nothing is due yet: the first step is on day %(day)s") % {"day": schedule.reminder_days}
             )
             return RouteDecision(route=Route.ON_TRACK, action=None, reasons=reasons)
-        if assessment.atypical:
+        # The personal message replaces the episode's reminder; when the reminder already went out (the
+        # arrears became unusual later in the episode), a person makes contact without another letter.
+        written = state.personal_message_sent_on is not None or state.reminder_sent_on is not None
+        if assessment.atypical and not written:
             reasons.append(_("This is unusual for this tenant: a person makes contact instead of a reminder"))
+            return RouteDecision(route=Route.HUMAN_CONTACT, action=Action.PERSONAL_MESSAGE, reasons=reasons)
+        if assessment.atypical:
+            reasons.append(_("This is unusual for this tenant: a person makes contact"))
         else:
             reasons.append(_("A missed instalment goes to a person, not to the next letter"))
-        if assessment.atypical and state.personal_message_sent_on is None:
-            return RouteDecision(route=Route.HUMAN_CONTACT, action=Action.PERSONAL_MESSAGE, reasons=reasons)
         if _early_warning_due(assessment, policy, state):
             return _early_warning(Route.HUMAN_CONTACT, reasons)
         return RouteDecision(route=Route.HUMAN_CONTACT, action=None, reasons=reasons)
@@ -154,22 +182,20 @@ def route(
             _("Nothing is due yet: the first step is on day %(day)s") % {"day": schedule.reminder_days}
         )
         return RouteDecision(route=Route.ON_TRACK, action=None, reasons=reasons)
-    if state.reminder_sent_on is None:
+    # One episode, one cycle (DOMAIN.md): its first written step is the reminder, or the personal message
+    # an atypical tenant got instead. When the arrears stop being unusual in the same episode, the
+    # schedule goes on from there; it does not start again with a reminder.
+    if state.reminder_sent_on is None and state.personal_message_sent_on is None:
         return RouteDecision(route=lane, action=Action.REMINDER, reasons=reasons)
     if _early_warning_due(assessment, policy, state):
         return _early_warning(lane, reasons)
-    if days >= schedule.second_contact_days and state.contact_attempted_on is None and not assessment.growing:
-        reasons.append(
-            _("The reminder of %(date)s did not help: a person tries to reach the tenant")
-            % {"date": _date(state.reminder_sent_on)}
-        )
+    # Growing arrears too: a person tries to reach the tenant (and the early-warning steps need it).
+    if days >= schedule.second_contact_days and state.contact_attempted_on is None:
+        reasons.append(_did_not_help(state))
         return RouteDecision(route=Route.HUMAN_CONTACT, action=None, reasons=reasons)
     if state.final_notice_sent_on is None:
         if days < schedule.final_notice_days:
-            reasons.append(
-                _("Reminder sent on %(date)s; the final notice can follow from day %(day)s")
-                % {"date": _date(state.reminder_sent_on), "day": schedule.final_notice_days}
-            )
+            reasons.append(_written_then_notice(state, schedule.final_notice_days))
             return RouteDecision(route=lane, action=None, reasons=reasons)
         if assessment.growing and state.final_notice_approved_on is None:
             reasons.append(_("Growing arrears: a collections officer reviews before any final notice"))

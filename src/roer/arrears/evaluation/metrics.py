@@ -13,9 +13,13 @@ Definitions (docs/evaluation.md):
 - recall = judged events with arrears followed by a signal within `match_days` after the event's date,
   divided by judged events with arrears; *missed* = the rest;
 - precision = signals opened within `match_days` after a life event of that tenancy, divided by all signals;
-- *days to human contact* = from the first missed payment to the first contact moment by phone, home visit
-  or desk (TEL/BEZ/BAL) on or after it, for judged events with arrears; an event without such a contact
-  before the end of the replay is counted as *not reached* and left out of the median and mean.
+- *days to human contact* = from the first missed payment to the first answered talk about money (`talks`:
+  phone, home visit or desk — TEL/BEZ/BAL — about the arrears, an arrangement or the rent account, started
+  by the arm's people or by the tenant; an unanswered call is an attempt, not a contact) on or after it,
+  for judged events with arrears; an event without such a contact before the end of the replay is counted as
+  *not reached* and left out of the median and mean;
+- per group (`by_group`): the households living in the window by their ground-truth group (a life event
+  from a year before the window, else their payment behaviour), and each arm's figures for them.
 """
 
 from __future__ import annotations
@@ -28,20 +32,54 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from roer.arrears.constants import Route
-from roer.arrears.models import BailiffProposal, EarlyWarningSignal, Episode, Letter, RunDecision
+from roer.arrears.models import (
+    Arrangement,
+    BailiffProposal,
+    EarlyWarningSignal,
+    Episode,
+    Letter,
+    RunDecision,
+)
+from roer.arrears.selectors import PERSONAL_CHANNELS, PERSONAL_TOPICS
 from roer.casework.models import Case, ContactMoment
 from roer.core.constants import Channel
-from roer.core.dates import local_date
+from roer.core.dates import local_date, start_of_day
 from roer.core.money import ZERO, euros
-from roer.demo.models import LifeEvent
+from roer.demo.models import LifeEvent, PaymentProfile
 from roer.ledger.constants import EntryKind
 from roer.ledger.models import LedgerEntry
 from roer.tenancies.models import Tenancy
 
 HUMAN_CHANNELS = frozenset({Channel.PHONE.value, Channel.VISIT.value, Channel.DESK.value})
+
+
+def talks() -> QuerySet[ContactMoment]:
+    """Answered talks about money (arrears, an arrangement, the rent account) by phone, visit or desk,
+    whoever started them: the arm's people, or the simulated world (a tenant who calls in). The same
+    channels and topics the early-warning precondition a reads (`arrears.selectors`)."""
+    return ContactMoment.objects.filter(
+        channel__in=PERSONAL_CHANNELS, topic__in=PERSONAL_TOPICS, succeeded=True
+    )
+
+
+def arm_contacts(*, succeeded: bool = True) -> QuerySet[ContactMoment]:
+    """The human contacts the arm brought about: calls, visits and desk talks in a case the run opened,
+    answered (or, with `succeeded=False`, not). The simulated world has its own contacts too (a tenant
+    calling about a repair or an arrangement, written with the corporation): the same in both arms, and
+    not counted here."""
+    return ContactMoment.objects.filter(
+        channel__in=HUMAN_CHANNELS, succeeded=succeeded, case__isnull=False, case__opened_by__isnull=True
+    )
+
+
+def _in(queryset: QuerySet[ContactMoment], window: Window) -> int:
+    return queryset.filter(
+        happened_at__gte=start_of_day(window.start),
+        happened_at__lt=start_of_day(window.end + dt.timedelta(days=1)),
+    ).count()
 
 
 @dataclass(frozen=True)
@@ -200,9 +238,7 @@ def life_events(
         charges[tenancy_id].append(day)
     contacts: dict[int, list[dt.date]] = defaultdict(list)
     for tenancy_id, happened_at in (
-        ContactMoment.objects.filter(tenancy_id__in=ids, channel__in=HUMAN_CHANNELS)
-        .order_by("happened_at")
-        .values_list("tenancy_id", "happened_at")
+        talks().filter(tenancy_id__in=ids).order_by("happened_at").values_list("tenancy_id", "happened_at")
     ):
         day = local_date(happened_at)
         if day <= window.end:
@@ -253,6 +289,10 @@ def life_events(
         "recall": _ratio(len(signalled), len(with_arrears)),
         "missed": len(with_arrears) - len(signalled),
         "missed_kinds": sorted(row["kind"] for row in with_arrears if not row["signal_on"]),
+        # Missed by the run, but a person talked with them about money all the same (mostly: they called in).
+        "missed_but_talked": sum(
+            1 for row in with_arrears if not row["signal_on"] and row["human_contact_on"]
+        ),
         "reached": len(waits),
         "not_reached": len(with_arrears) - len(waits),
         "days_to_human_contact": {
@@ -294,8 +334,135 @@ def arrears_at(end: dt.date) -> dict[str, Any]:
     return {"total": _money(sum(owing, ZERO)), "tenancies": len(owing)}
 
 
+LIFE_EVENT_GROUP = "life_event"
+GROUP_ORDER = (LIFE_EVENT_GROUP, "on_time", "pay_day", "late", "chaotic")
+LIFE_EVENT_LOOKBACK_DAYS = 365
+
+
+def tenancy_groups(window: Window) -> dict[int, str]:
+    """Each tenancy's group in the simulation's ground truth: `life_event` when the household had a life
+    event from a year before the window to its end (its payments may be disturbed in the window),
+    otherwise its payment behaviour (`demo.PaymentProfile`: on_time, pay_day, late, chaotic)."""
+    found = dict(PaymentProfile.objects.values_list("tenancy_id", "behaviour"))
+    since = window.start - dt.timedelta(days=LIFE_EVENT_LOOKBACK_DAYS)
+    for tenancy_id in LifeEvent.objects.filter(date__range=(since, window.end)).values_list(
+        "tenancy_id", flat=True
+    ):
+        found[tenancy_id] = LIFE_EVENT_GROUP
+    return found
+
+
+def by_group(window: Window, *, reminder_days: int = 8) -> dict[str, dict[str, Any]]:
+    """The arm's figures per ground-truth group (see `tenancy_groups`), over the households living in
+    the window; a household belongs to one group. *In arrears*: on some night of the window the run
+    found it `reminder_days` or more overdue (a direct debit that lands a day late is not arrears)."""
+    group_of = tenancy_groups(window)
+    living = set(
+        Tenancy.objects.filter(start_date__lte=window.end)
+        .exclude(end_date__lt=window.start)
+        .values_list("pk", flat=True)
+    )
+    names = [g for g in GROUP_ORDER if g in set(group_of.values())] + sorted(
+        set(group_of.values()) - set(GROUP_ORDER)
+    )
+    figures: dict[str, dict[str, Any]] = {
+        name: {
+            "households": 0,
+            "in_arrears": 0,
+            "letters": 0,
+            "letters_by_kind": defaultdict(int),
+            "with_costs": 0,
+            "costs_count": 0,
+            "costs_total": ZERO,
+            "bailiff_proposals": 0,
+            "early_warning_signals": 0,
+            "reached_by_a_person": 0,
+            "calls": 0,
+            "arrangements": 0,
+            "arrears_at_end": ZERO,
+            "owing_at_end": 0,
+        }
+        for name in names
+    }
+
+    def row(tenancy_id: int) -> dict[str, Any] | None:
+        name = group_of.get(tenancy_id)
+        return figures[name] if name is not None and tenancy_id in living else None
+
+    for tenancy_id in living:
+        if (found := row(tenancy_id)) is not None:
+            found["households"] += 1
+    for tenancy_id in set(
+        RunDecision.objects.filter(
+            run__run_date__range=(window.start, window.end), days_overdue__gte=reminder_days
+        ).values_list("tenancy_id", flat=True)
+    ):
+        if (found := row(tenancy_id)) is not None:
+            found["in_arrears"] += 1
+    for tenancy_id, kind, letter_costs in Letter.objects.filter(
+        letter_date__range=(window.start, window.end)
+    ).values_list("tenancy_id", "kind", "costs"):
+        if (found := row(tenancy_id)) is not None:
+            found["letters"] += 1
+            found["letters_by_kind"][kind] += 1
+            found["with_costs"] += bool(letter_costs and letter_costs > 0)
+    for tenancy_id, amount in LedgerEntry.objects.filter(
+        kind=EntryKind.COST, date__range=(window.start, window.end)
+    ).values_list("tenancy_id", "amount"):
+        if (found := row(tenancy_id)) is not None:
+            found["costs_count"] += 1
+            found["costs_total"] += amount
+    for tenancy_id in BailiffProposal.objects.filter(
+        proposed_on__range=(window.start, window.end)
+    ).values_list("tenancy_id", flat=True):
+        if (found := row(tenancy_id)) is not None:
+            found["bailiff_proposals"] += 1
+    for tenancy_id in EarlyWarningSignal.objects.filter(
+        reported_on__range=(window.start, window.end)
+    ).values_list("tenancy_id", flat=True):
+        if (found := row(tenancy_id)) is not None:
+            found["early_warning_signals"] += 1
+    reached = {
+        tenancy_id
+        for tenancy_id, happened_at in talks().values_list("tenancy_id", "happened_at")
+        if window.start <= local_date(happened_at) <= window.end
+    }
+    for tenancy_id in reached:
+        if (found := row(tenancy_id)) is not None:
+            found["reached_by_a_person"] += 1
+    for tenancy_id, happened_at in ContactMoment.objects.filter(
+        channel=Channel.PHONE, case__isnull=False, case__opened_by__isnull=True
+    ).values_list("tenancy_id", "happened_at"):
+        if window.start <= local_date(happened_at) <= window.end and (found := row(tenancy_id)) is not None:
+            found["calls"] += 1
+    for tenancy_id in Arrangement.objects.filter(start_date__range=(window.start, window.end)).values_list(
+        "tenancy_id", flat=True
+    ):
+        if (found := row(tenancy_id)) is not None:
+            found["arrangements"] += 1
+    for balance in (
+        LedgerEntry.objects.filter(date__lte=window.end)
+        .values("tenancy_id")
+        .annotate(balance=Sum("amount"))
+        .filter(balance__gt=0)
+    ):
+        if (found := row(balance["tenancy_id"])) is not None:
+            found["arrears_at_end"] += balance["balance"]
+            found["owing_at_end"] += 1
+    for found in figures.values():
+        found["letters_by_kind"] = dict(sorted(found["letters_by_kind"].items()))
+        found["costs_total"] = _money(found["costs_total"])
+        found["arrears_at_end"] = _money(found["arrears_at_end"])
+    return figures
+
+
 def arm_metrics(
-    window: Window, *, second_contact_days: int, grace_days: int, negligible: Decimal
+    window: Window,
+    *,
+    second_contact_days: int,
+    grace_days: int,
+    negligible: Decimal,
+    reminder_days: int = 8,
 ) -> dict[str, Any]:
     found = signals(window, second_contact_days=second_contact_days)
     return {
@@ -308,9 +475,12 @@ def arm_metrics(
             reported_on__range=(window.start, window.end)
         ).count(),
         "cases_opened": Case.objects.filter(opened_by__isnull=True).count(),
-        "human_contacts": ContactMoment.objects.filter(channel__in=HUMAN_CHANNELS).count(),
+        "human_contacts": _in(arm_contacts(), window),
+        "calls_unanswered": _in(arm_contacts(succeeded=False), window),
         "signals": precision(found, match_days=window.match_days),
         "life_events": life_events(window, found, grace_days=grace_days, negligible=negligible),
         "arrears_at_end": arrears_at(window.end),
+        "arrangements": Arrangement.objects.filter(start_date__range=(window.start, window.end)).count(),
         "tenancies": Tenancy.objects.count(),
+        "groups": by_group(window, reminder_days=reminder_days),
     }

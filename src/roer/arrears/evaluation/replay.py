@@ -16,6 +16,7 @@ from typing import Any
 from unittest import mock
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
 from roer.arrears import policy as policy_rules
@@ -26,6 +27,9 @@ from roer.arrears.evaluation.people import People, Staffing
 from roer.arrears.policy import Policy
 from roer.arrears.services.run import collections_run, policy_label
 from roer.core.rules import live_version, rule_version_draft, rule_version_publish
+from roer.demo.logins import demo_logins_ensure
+from roer.demo.services import demo_build
+from roer.demo.simulation.households import life_event_boost
 
 BASELINE = "baseline"
 ROER = "roer"
@@ -60,6 +64,30 @@ def ensure_scratch() -> Path:
     return scratch
 
 
+def build_corporation(
+    *,
+    dwellings: int,
+    years: int,
+    seed: int,
+    until: dt.date,
+    life_event_rate: float | None,
+    since: dt.date | None,
+) -> dict[str, int]:
+    """Build the simulated corporation in this (scratch) database, as `roer demo --no-serve` does; with a
+    life-event rate, households meet life events at that yearly chance from `since` on."""
+    ensure_scratch()
+    call_command("migrate", interactive=False, verbosity=0)
+    boost = (
+        life_event_boost(life_event_rate, since=since or until)
+        if life_event_rate is not None
+        else nullcontext()
+    )
+    with boost:
+        run = demo_build(dwellings=dwellings, years=years, seed=seed, until=until)
+    demo_logins_ensure()
+    return dict(run.counts)
+
+
 def arm_policy(arm: str) -> Policy:
     """Publish the arm's collections policy in the scratch database; Roer's is the live default."""
     if arm == BASELINE:
@@ -92,10 +120,14 @@ def replay(
     arm: str,
     window: Window,
     staffing: Staffing,
+    warm_up_days: int = 0,
     render_pdfs: bool = False,
     progress: Callable[[str], None] = lambda line: None,
 ) -> dict[str, Any]:
-    """Replay `window` day by day in this (scratch) database and measure the arm."""
+    """Replay `window` day by day in this (scratch) database and measure the arm. The first
+    `warm_up_days` before the window are replayed too but not measured: by the window's first night the
+    episodes, letters and cases of arrears that began before it are there, as in a corporation that has
+    run Roer for a while."""
     ensure_scratch()
     started = time.monotonic()
     policy = arm_policy(arm)
@@ -103,17 +135,19 @@ def replay(
         staffing=staffing,
         final_notice_days=policy.schedule.final_notice_days,
         second_contact_days=policy.schedule.second_contact_days,
+        until=window.end,
     )
-    total = (window.end - window.start).days + 1
+    first = window.start - dt.timedelta(days=warm_up_days)
+    total = (window.end - first).days + 1
     every = max(1, total // 20)
     failed = 0
     letters = 0
     with nullcontext() if render_pdfs else _stub_pdfs():
-        for number, day in enumerate(_days(window.start, window.end), start=1):
+        for number, day in enumerate(_days(first, window.end), start=1):
             people.work(day)
             run = collections_run(run_date=day)
             failed += run.status != RunStatus.FINISHED
-            letters += int(run.summary.get("letters", 0))
+            letters += int(run.summary.get("letters", 0)) if day >= window.start else 0
             if number == 1 or number == total or number % every == 0:
                 progress(
                     f"[{arm}] day {number} of {total} ({day}): {letters} letters so far, "
@@ -124,12 +158,14 @@ def replay(
         second_contact_days=policy.schedule.second_contact_days,
         grace_days=policy.grace_days,
         negligible=policy.negligible_amount,
+        reminder_days=policy.schedule.reminder_days,
     )
     return {
         "arm": arm,
         "policy_version": policy_label(live_version(policy_rules.KEY)),
         "policy": live_version(policy_rules.KEY).document,
         "runs": total,
+        "warm_up_days": warm_up_days,
         "failed_runs": failed,
         "people": dict(people.counts),
         **figures,

@@ -4,7 +4,9 @@ Why subprocesses: the settings choose the database from the environment once, at
 process started with `ROER_VAR_DIR=<temporary folder>` and without `DATABASE_URL` gets its own SQLite file
 there and cannot reach the live database at all. The steps:
 
-1. `python -m roer demo --no-serve ...` builds a fresh corporation into `<tmp>/base` (migrate included);
+1. `python -m roer evaluate_collections --build ...` builds a fresh corporation into `<tmp>/base` (migrate
+   included) with `roer.demo.services.demo_build`, as `roer demo --no-serve` does; with
+   `--life-event-rate` the households meet life events at that yearly chance during the replay window;
 2. the SQLite file is copied (SQLite's backup API, so the WAL is included) to `<tmp>/baseline` and
    `<tmp>/roer`: both arms start from the same bytes;
 3. `python -m roer evaluate_collections --worker ARM ...` replays each arm in its copy, both at once;
@@ -51,6 +53,8 @@ class Plan:
     staffing: Staffing = field(default_factory=Staffing)
     render_pdfs: bool = False
     parallel: bool = True
+    life_event_rate: float | None = None  # yearly chance during the window; None: the simulation's own
+    warm_up_days: int = 0  # replayed before the window, not measured
 
     @property
     def window(self) -> Window:
@@ -61,7 +65,7 @@ class Plan:
 
     @property
     def build_years(self) -> int:
-        return self.history_years + max(1, -(-self.window_days // 365))
+        return self.history_years + max(1, -(-(self.window_days + self.warm_up_days) // 365))
 
     @property
     def window_days(self) -> int:
@@ -104,20 +108,28 @@ def _relay(stream: IO[str], progress: Callable[[str], None], lock: threading.Loc
 
 
 def build(plan: Plan, folder: Path, progress: Callable[[str], None]) -> None:
+    rate = (
+        f", life events at {plan.life_event_rate:.1%} a year from {plan.window.start}"
+        if plan.life_event_rate is not None
+        else ""
+    )
     progress(
         f"Building the simulated corporation in {folder}: {plan.dwellings} dwellings, "
-        f"{plan.build_years} years of ledger until {plan.until}, seed {plan.seed}"
+        f"{plan.build_years} years of ledger until {plan.until}, seed {plan.seed}{rate}"
     )
     folder.mkdir(parents=True)
+    args = [
+        "evaluate_collections",
+        "--build",
+        f"--dwellings={plan.dwellings}",
+        f"--build-years={plan.build_years}",
+        f"--seed={plan.seed}",
+        f"--until={plan.until.isoformat()}",
+    ]
+    if plan.life_event_rate is not None:
+        args += [f"--life-event-rate={plan.life_event_rate}", f"--start={plan.window.start.isoformat()}"]
     done = subprocess.run(
-        _roer(
-            "demo",
-            "--no-serve",
-            f"--dwellings={plan.dwellings}",
-            f"--years={plan.build_years}",
-            f"--seed={plan.seed}",
-            f"--until={plan.until.isoformat()}",
-        ),
+        _roer(*args),
         env=scratch_env(folder),
         cwd=folder,
         capture_output=True,
@@ -140,6 +152,9 @@ def _worker_args(plan: Plan, arm: str, output: Path) -> list[str]:
         f"--call-after={staffing.call_after}",
         f"--close-after={staffing.close_after}",
         f"--approve-after={staffing.approve_after}",
+        f"--retry-after={staffing.retry_after}",
+        f"--reach={staffing.reach}",
+        f"--warm-up-days={plan.warm_up_days}",
         f"--output={output}",
     ]
     if plan.render_pdfs:
@@ -207,6 +222,8 @@ def evaluate(plan: Plan, *, progress: Callable[[str], None], keep: Path | None =
                 "days": plan.window_days,
             },
             "match_days": plan.match_days,
+            "warm_up_days": plan.warm_up_days,
+            "life_event_rate": plan.life_event_rate,
             "staffing": plan.staffing.as_dict(),
             "render_pdfs": plan.render_pdfs,
         },

@@ -95,6 +95,11 @@ def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             **each(lambda a: a["life_events"]["missed"]),
         },
         {
+            "key": "life_events.missed_but_talked",
+            "label": "– of them, a person talked with them all the same (they called in, or later)",
+            **each(lambda a: a["life_events"].get("missed_but_talked", 0)),
+        },
+        {
             "key": "recall.early",
             "label": "– signalled early (before the day-21 contact attempt)",
             **each(lambda a: a["life_events"]["signalled_early"]),
@@ -121,8 +126,18 @@ def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {
             "key": "human_contacts",
-            "label": "Human contacts (phone, visit, desk)",
+            "label": "Answered calls by the arm's people (in cases the run opened)",
             **each(lambda a: a["human_contacts"]),
+        },
+        {
+            "key": "calls_unanswered",
+            "label": "– calls not answered",
+            **each(lambda a: a.get("calls_unanswered", 0)),
+        },
+        {
+            "key": "arrangements",
+            "label": "Payment arrangements made",
+            **each(lambda a: a.get("arrangements", 0)),
         },
         {
             "key": "arrears_at_end",
@@ -162,4 +177,70 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"| {row['label']} | {_cell(row['key'], row['baseline'])} | {_cell(row['key'], row['roer'])} |"
         )
+    return "\n".join(lines)
+
+
+GROUP_LABELS = {
+    "life_event": "Life event (from a year before the window)",
+    "on_time": "On time by direct debit",
+    "pay_day": "On pay day by transfer",
+    "late": "Habitually a little late",
+    "chaotic": "Chaotic",
+}
+GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("in_arrears", "Households in arrears"),
+    ("letters", "Letters"),
+    ("letters.reminder", "– reminders"),
+    ("letters.personal_message", "– personal messages"),
+    ("letters.final_notice", "– final notices"),
+    ("with_costs", "Notices stating costs"),
+    ("costs_total", "Costs charged"),
+    ("bailiff_proposals", "Bailiff proposals"),
+    ("reached_by_a_person", "Households a person talked with about money"),
+    ("calls", "Calls by the arm's people"),
+    ("arrangements", "Arrangements"),
+    ("arrears_at_end", "Arrears at the end"),
+)
+
+
+def _group_value(group: dict[str, Any], key: str) -> Any:
+    if key.startswith("letters."):
+        return group["letters_by_kind"].get(key.partition(".")[2], 0)
+    return group[key]
+
+
+def group_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per ground-truth group, each figure as (baseline, Roer); for `--json`."""
+    arms = result["arms"]
+    names = list(arms["roer"].get("groups", {}))
+    return [
+        {
+            "group": name,
+            "label": GROUP_LABELS.get(name, name),
+            "households": arms["roer"]["groups"][name]["households"],
+            **{
+                key: {arm: _group_value(arms[arm]["groups"][name], key) for arm in ("baseline", "roer")}
+                for key, _label in GROUP_COLUMNS
+            },
+        }
+        for name in names
+        if name in arms["baseline"].get("groups", {})
+    ]
+
+
+def group_markdown(result: dict[str, Any]) -> str:
+    """Groups as rows, each cell "baseline / Roer"."""
+    lines = [
+        "| Group (ground truth) | Households | " + " | ".join(label for _key, label in GROUP_COLUMNS) + " |",
+        "|---|---:|" + "---:|" * len(GROUP_COLUMNS),
+    ]
+    for row in group_rows(result):
+        cells = []
+        for key, _label in GROUP_COLUMNS:
+            pair = row[key]
+            if key in ("costs_total", "arrears_at_end"):
+                cells.append(f"{_euros(pair['baseline'])} / {_euros(pair['roer'])}")
+            else:
+                cells.append(f"{pair['baseline']} / {pair['roer']}")
+        lines.append(f"| {row['label']} | {row['households']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -33,8 +33,8 @@ def episode_open(*, tenancy: Tenancy, opened_on: dt.date) -> Episode:
 
 
 def episode_close(*, episode: Episode, closed_on: dt.date) -> Episode:
-    """Close the episode: the balance is paid up. A later arrears opens a new one, so its letters start
-    again from the first step."""
+    """Close the episode: the rent arrears are paid up (collection costs charged in it may still be owed).
+    A later arrears opens a new one, so its letters start again from the first step."""
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         if episode.closed_on is not None:

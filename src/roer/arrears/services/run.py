@@ -273,7 +273,6 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
     held = not verdict.act and not verdict.propose  # a person's hold, or the flow in manual mode
     assist = not verdict.act and verdict.propose
     episode = file.episode
-    balance = sum((m.amount for m in movements), ZERO)
 
     with transaction.atomic():
         charged = ZERO
@@ -284,7 +283,6 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
             entry = costs_charge(episode=episode, today=day) if episode is not None else None
             if entry is not None:
                 charged = entry.amount
-                balance += charged
                 movements = [*movements, LedgerMovement(date=day, amount=charged, kind=entry.kind)]
                 ctx.counts["costs_charged"] += 1
                 ctx.counts["costs_total_cents"] += int(charged * 100)
@@ -300,7 +298,10 @@ def _decide(ctx: _Context, file: TenancyFile, movements: list[LedgerMovement]) -
         )
         assessment = assess(history, ctx.policy)
         if not assessment.in_arrears:
-            if episode is not None and balance <= ctx.policy.negligible_amount:
+            # The rent is paid up: the episode ends, even while charged collection costs stay unpaid on the
+            # ledger. A later arrears is a new default and gets a new cycle from its reminder; an old
+            # notice never carries a bailiff proposal over to rent that is a week late.
+            if episode is not None:
                 episode_close(episode=episode, closed_on=day)
                 ctx.counts["episodes_closed"] += 1
             return

@@ -284,3 +284,27 @@ def test_nationality_origin_religion_age_and_neighbourhood_are_never_inputs():
                 "tuple[HouseholdChange, ...]",
                 "tuple[ArrangementRecord, ...]",
             }, f"{input_class.__name__}.{input_field.name} carries a {input_field.type}"
+
+
+def test_a_few_cents_left_from_an_earlier_month_do_not_make_this_months_rent_a_month_overdue():
+    """Seen in the evaluation: € 0.06 left over since a rent increase, paid oldest first, made every new
+    month's rent "30 days overdue" on the 1st: a reminder that day and a final notice five days later."""
+
+    def short_by_six_cents(due):
+        return [payment(due + dt.timedelta(days=6), RENT - Decimal("0.06"))]
+
+    history = PaymentHistory(
+        as_of=D(2025, 3, 9),
+        tenancy_start=D(2020, 1, 1),
+        ledger_start=D(2020, 1, 1),
+        monthly_rent=RENT,
+        movements=ledger(
+            D(2020, 1, 1),
+            D(2025, 3, 9),
+            unpaid=[D(2025, 3, 1)],
+            special={D(2025, 2, 1): short_by_six_cents(D(2025, 2, 1))},
+        ),
+    )
+    assessment = assess(history, POLICY)
+    assert assessment.arrears == RENT + Decimal("0.06")
+    assert (assessment.oldest_unpaid, assessment.days_overdue) == (D(2025, 3, 1), 8)

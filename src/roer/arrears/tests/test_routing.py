@@ -99,6 +99,39 @@ def test_growing_arrears_go_to_a_collections_officer_before_any_final_notice():
     assert notice.costs == Decimal("225.00")  # 15% of € 1,500
 
 
+def test_growing_arrears_also_get_a_contact_attempt_after_the_reminder():
+    """Without it the early-warning steps (a: contact attempted) are never done for the largest arrears."""
+    reminded = CollectionState(reminder_sent_on=D(2025, 2, 10))
+    decision = route(growing(), POLICY, **FREE, state=reminded)
+    assert (decision.route, decision.action) == (Route.HUMAN_CONTACT, None)
+
+
+def test_a_personal_message_is_the_episodes_first_written_step_so_no_reminder_follows_it():
+    """One episode, one cycle: when the arrears are no longer unusual, the schedule goes on from the
+    personal message instead of starting again with a reminder."""
+    messaged = CollectionState(personal_message_sent_on=D(2025, 3, 10))
+    with translation.override("en"):
+        too_soon = route(habitual_late_payer(), POLICY, **FREE, state=messaged)
+        later = route(habitual_late_payer(as_of=D(2025, 3, 22)), POLICY, **FREE, state=messaged)
+    assert (too_soon.route, too_soon.action) == (Route.AUTOMATED, None)
+    assert any("Personal message sent on 10 March 2025" in line for line in too_soon.reasons)
+    assert (later.route, later.action) == (Route.HUMAN_CONTACT, None)
+    assert any("personal message of 10 March 2025 did not help" in line for line in later.reasons)
+
+
+def test_arrears_that_become_unusual_after_the_reminder_go_to_a_person_without_another_letter():
+    """The personal message replaces the reminder; it does not follow it (or a final notice)."""
+    assessment = assess(thirty_year_payer(), POLICY)
+    for state in (
+        CollectionState(reminder_sent_on=D(2025, 1, 9)),
+        CollectionState(reminder_sent_on=D(2024, 11, 9), final_notice_sent_on=D(2024, 12, 6)),
+    ):
+        with translation.override("en"):
+            decision = route(assessment, POLICY, **FREE, state=state)
+        assert (decision.route, decision.action) == (Route.HUMAN_CONTACT, None)
+        assert "This is unusual for this tenant: a person makes contact" in decision.reasons
+
+
 def test_a_bailiff_is_only_proposed_after_the_term_and_with_early_warning_done():
     assessment = growing(as_of=D(2025, 4, 20))
     state = CollectionState(

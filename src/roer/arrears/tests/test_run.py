@@ -26,8 +26,8 @@ from roer.arrears.models import (
 from roer.arrears.selectors import tenancy_files
 from roer.arrears.services.early_warning import early_warning_objection_record
 from roer.arrears.services.run import CollectionRunBusy, collections_run, run_report
-from roer.arrears.tests.builders import payment, returned
-from roer.arrears.tests.factories import RENT, co_tenant, days, media, pay, tenancy_with_ledger
+from roer.arrears.tests.builders import charge, payment, returned
+from roer.arrears.tests.factories import RENT, book, co_tenant, days, media, pay, tenancy_with_ledger
 from roer.casework.constants import CaseOutcome
 from roer.casework.models import Case
 from roer.casework.services import case_close, contact_log
@@ -106,8 +106,22 @@ def _growing() -> object:
     )
 
 
+def _contact_attempt(tenancy, on: dt.date, succeeded: bool = False) -> None:
+    contact_log(
+        tenancy=tenancy,
+        by=UserFactory(roles=[Role.SOCIAL_MANAGER]),
+        channel="TEL",
+        direction="UIT",
+        succeeded=succeeded,
+        topic="arrears",
+        summary="Geen gehoor",
+        happened_at=dt.datetime.combine(on, dt.time(10), tzinfo=AMSTERDAM),
+    )
+
+
 def _final_notice(tenancy) -> Episode:
     collections_run(run_date=dt.date(2026, 10, 8))  # the reminder
+    _contact_attempt(tenancy, dt.date(2026, 10, 8))  # growing arrears too: a person tries to call
     collections_run(run_date=dt.date(2026, 10, 9))  # officer review, no notice yet
     assert decisions_of(tenancy)[-1].route == Route.OFFICER_REVIEW
     assert decisions_of(tenancy)[-1].action == ""
@@ -155,6 +169,68 @@ def test_no_costs_when_paid_within_the_term():
 
     assert not LedgerEntry.objects.filter(tenancy=tenancy, kind=EntryKind.COST).exists()
     assert Episode.objects.get(pk=episode.pk).closed_on == episode.final_notice_deadline
+
+
+def test_growing_arrears_also_get_the_contact_attempt_before_the_officer_reviews():
+    tenancy = _growing()
+    collections_run(run_date=dt.date(2026, 10, 8))  # the reminder (37 days overdue)
+
+    run = collections_run(run_date=dt.date(2026, 10, 9))
+
+    row = RunDecision.objects.get(run=run, tenancy=tenancy)
+    assert (row.route, row.action) == (Route.HUMAN_CONTACT, "")
+    assert Case.objects.filter(tenancy=tenancy).exists()
+    assert not Letter.objects.filter(tenancy=tenancy, kind=LetterKind.FINAL_NOTICE).exists()
+
+
+def test_paid_rent_ends_the_episode_though_costs_are_unpaid_and_new_arrears_start_a_new_cycle():
+    """Before: charged costs kept the episode open, so the next month's arrears got no reminder and, with
+    the old notice's term long gone, a bailiff proposal for rent a week late."""
+    tenancy = _growing()
+    episode = _final_notice(tenancy)
+    deadline = episode.final_notice_deadline
+    collections_run(run_date=deadline + dt.timedelta(days=1))
+    assert LedgerEntry.objects.filter(tenancy=tenancy, kind=EntryKind.COST).exists()
+    pay(tenancy, deadline + dt.timedelta(days=1), 2 * RENT)  # the rent, not the costs
+    collections_run(run_date=deadline + dt.timedelta(days=2))
+    assert Episode.objects.get(pk=episode.pk).closed_on == deadline + dt.timedelta(days=2)
+    november = dt.date(2026, 11, 1)
+    book(tenancy, [charge(november)])
+
+    for day in days(november, dt.date(2026, 11, 30)):
+        collections_run(run_date=day)
+
+    assert not BailiffProposal.objects.filter(tenancy=tenancy).exists()
+    new = Episode.objects.get(tenancy=tenancy, closed_on__isnull=True)
+    assert new.pk != episode.pk and new.opened_on == november
+    assert new.reminder_sent_on == dt.date(2026, 11, 9)
+    assert Letter.objects.filter(episode=new, kind=LetterKind.REMINDER).count() == 1
+
+
+def test_after_a_personal_message_the_episode_gets_no_reminder_when_the_arrears_stop_being_unusual():
+    """One episode, one cycle: the personal message was its first written step."""
+    loyal = tenancy_with_ledger(start=dt.date(1996, 1, 1), until=OCTOBER, unpaid=[OCTOBER])
+    collections_run(run_date=dt.date(2026, 10, 9))
+    episode = Episode.objects.get(tenancy=loyal)
+    assert episode.personal_message_sent_on == dt.date(2026, 10, 9)
+    case_close(
+        case=Case.objects.get(tenancy=loyal),
+        by=UserFactory(roles=[Role.SOCIAL_MANAGER]),
+        outcome=CaseOutcome.OTHER,
+        now=dt.datetime(2026, 10, 12, 9, tzinfo=AMSTERDAM),
+    )
+    # The tenant is no longer unusual for the policy (say, its weights were changed): the automated path.
+    policy = rules.live_version("collections-policy").document
+    policy["atypical"]["score_threshold"] = 100
+    rules.rule_version_publish(
+        version=rules.rule_version_draft(key="collections-policy", document=policy, note="test")
+    )
+
+    collections_run(run_date=dt.date(2026, 10, 22))
+
+    assert decisions_of(loyal)[-1].route == Route.HUMAN_CONTACT  # day 21: a person tries to call
+    assert not Letter.objects.filter(tenancy=loyal, kind=LetterKind.REMINDER).exists()
+    assert Episode.objects.get(pk=episode.pk).reminder_sent_on is None
 
 
 def test_a_returned_debit_because_the_account_holder_died_never_gets_a_letter():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from roer.core.dates import add_months
@@ -212,20 +214,72 @@ def _age_on(person: PersonPlan, day: dt.date) -> int:
     return (day - person.birth_date).days // 365
 
 
+@dataclass(frozen=True, slots=True)
+class LifeEventBoost:
+    """A harder time from `since` on: each household meets a life event with `yearly_chance` a year.
+
+    For measurements that need many households hit by a life event (`roer evaluate_collections
+    --life-event-rate`); the years before `since` keep the usual chance. Off unless `life_event_boost`
+    switches it on around a build.
+    """
+
+    yearly_chance: float
+    since: dt.date
+
+
+_boost: LifeEventBoost | None = None
+
+
+@contextmanager
+def life_event_boost(yearly_chance: float, *, since: dt.date) -> Iterator[LifeEventBoost]:
+    """Plan households with `yearly_chance` of a life event a year from `since` on, inside this block."""
+    global _boost
+    if not 0 <= yearly_chance <= 1:
+        raise ValueError("a yearly chance lies between 0 and 1")
+    previous, _boost = _boost, LifeEventBoost(yearly_chance=yearly_chance, since=since)
+    try:
+        yield _boost
+    finally:
+        _boost = previous
+
+
+def _chance(yearly: float, first: dt.date, last: dt.date) -> float:
+    return 1 - (1 - yearly) ** ((last - first).days / 365.25)
+
+
+def _boosted_days(
+    rng: random.Random, boost: LifeEventBoost, earliest: dt.date, latest: dt.date
+) -> list[dt.date]:
+    """At most one event before the boost (the usual chance) and at most one during it."""
+    days = []
+    for first, last, yearly in (
+        (earliest, min(latest, boost.since - dt.timedelta(days=1)), LIFE_EVENT_YEARLY_CHANCE),
+        (max(earliest, boost.since), latest, boost.yearly_chance),
+    ):
+        if first < last and rng.random() < _chance(yearly, first, last):
+            days.append(_random_day(rng, first, last))
+    return days
+
+
 def plan_life_events(
     rng: random.Random, members: list[MemberPlan], window: Window
 ) -> tuple[list[LifeEventPlan], list[MemberPlan]]:
     """Zero, one or two life events inside the window; the household changes with them."""
-    years = (window.last - window.first).days / 365.25
-    chance = 1 - (1 - LIFE_EVENT_YEARLY_CHANCE) ** years
     earliest = window.first + dt.timedelta(days=60)
     latest = window.last - dt.timedelta(days=45)
-    if earliest >= latest or rng.random() >= chance:
-        return [], members
-    count = 2 if rng.random() < 0.15 else 1
+    days: Iterable[dt.date]
+    if _boost is not None:
+        days = _boosted_days(rng, _boost, earliest, latest) if earliest < latest else []
+    else:
+        years = (window.last - window.first).days / 365.25
+        chance = 1 - (1 - LIFE_EVENT_YEARLY_CHANCE) ** years
+        if earliest >= latest or rng.random() >= chance:
+            return [], members
+        count = 2 if rng.random() < 0.15 else 1
+        # Drawn one at a time inside the loop below (a generator), as the plans have always been drawn.
+        days = (_random_day(rng, earliest, latest) for _ in range(count))
     events: list[LifeEventPlan] = []
-    for _ in range(count):
-        day = _random_day(rng, earliest, latest)
+    for day in days:
         if events and abs((day - events[0].date).days) < 180:
             continue
         partner = _partner_on(members, day)

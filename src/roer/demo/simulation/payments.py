@@ -312,3 +312,33 @@ def _disturbed_month(
         return
     amount = _share(rng, rent, low, high) if rng.random() < partial else rent
     ledger.pay(usual_day + dt.timedelta(days=rng.randint(*late)), amount, TRANSFER, reference)
+
+
+def keeping_an_arrangement(
+    *,
+    after: dt.date,
+    until: dt.date,
+    charges: list[tuple[dt.date, int]],
+    instalments: list[tuple[dt.date, int]],
+    reference: str,
+) -> list[Booking]:
+    """What a household pays from the day after `after` to `until` once it agreed a payment arrangement
+    with a person, and keeps it (the evaluation's response model, docs/evaluation.md).
+
+    Plain on purpose: each rent charged is paid by transfer on the day it is charged, and each
+    instalment on its due date (at the earliest the day after the arrangement was made). Nothing else:
+    no returned debits, no missed months. `charges` and `instalments` are (day, cents owed).
+    """
+    first = after + dt.timedelta(days=1)
+    bookings = [
+        Booking(day, PAYMENT, -cents, TRANSFER, reference=reference)
+        for day, cents in charges
+        if first <= day <= until
+    ]
+    bookings += [
+        Booking(max(day, first), PAYMENT, -cents, TRANSFER, reference=reference)
+        for day, cents in instalments
+        if max(day, first) <= until and cents > 0
+    ]
+    bookings.sort(key=lambda b: (b.date, _KIND_ORDER[b.kind]))
+    return bookings

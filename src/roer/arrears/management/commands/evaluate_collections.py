@@ -1,9 +1,9 @@
-"""`roer evaluate_collections --years Y [--dwellings N] [--seed S] [--until DATE] [--json]`.
+"""`roer evaluate_collections --years Y [--dwellings N] [--seed S] [--until DATE] [--life-event-rate R] [--json]`.
 
 Measures the collections run on a simulated corporation (docs/evaluation.md): builds one into a scratch
 database, replays its last Y years day by day with the blind baseline schedule and with Roer's policy, and
 prints the two side by side. The live database is never written: the work happens in subprocesses whose
-`ROER_VAR_DIR` is a temporary folder. `--worker ARM` is that subprocess (not for people).
+`ROER_VAR_DIR` is a temporary folder. `--build` and `--worker ARM` are those subprocesses (not for people).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from roer.arrears.evaluation.metrics import Window
 from roer.arrears.evaluation.people import Staffing
-from roer.arrears.evaluation.replay import ARMS, NotScratch, replay
+from roer.arrears.evaluation.replay import ARMS, NotScratch, build_corporation, replay
 from roer.arrears.evaluation.scratch import EvaluationFailed, Plan, evaluate
-from roer.arrears.evaluation.table import markdown, rows
+from roer.arrears.evaluation.table import group_markdown, group_rows, markdown, rows
 from roer.core.dates import parse_date
 from roer.demo.simulation.calendar import last_full_month_end
 
@@ -65,7 +65,32 @@ class Command(BaseCommand):
             default=90,
             help="a signal within this many days after a life event counts as finding it (default 90)",
         )
+        parser.add_argument(
+            "--life-event-rate",
+            type=float,
+            default=None,
+            help=(
+                "yearly chance of a life event per household during the replayed years, e.g. 0.1 (default: "
+                "the simulation's own, about 0.0135); the years before keep the usual chance"
+            ),
+        )
+        parser.add_argument(
+            "--warm-up-days",
+            type=int,
+            default=0,
+            help=(
+                "days replayed before the measured years and not counted, so that the replay does not "
+                "start cold (default 0)"
+            ),
+        )
+        parser.add_argument(
+            "--reach",
+            type=float,
+            default=Staffing.reach,
+            help="the chance that a phone call reaches the household, in both arms (default 1: always)",
+        )
         parser.add_argument("--call-after", type=int, default=Staffing.call_after, help=argparse.SUPPRESS)
+        parser.add_argument("--retry-after", type=int, default=Staffing.retry_after, help=argparse.SUPPRESS)
         parser.add_argument("--close-after", type=int, default=Staffing.close_after, help=argparse.SUPPRESS)
         parser.add_argument(
             "--approve-after", type=int, default=Staffing.approve_after, help=argparse.SUPPRESS
@@ -81,6 +106,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep-scratch", help="build in this (new) folder and keep it, for inspection")
         parser.add_argument("--json", action="store_true", help="print the whole table as one JSON object")
         parser.add_argument("--worker", choices=ARMS, help=argparse.SUPPRESS)
+        parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--build-years", type=int, help=argparse.SUPPRESS)
         parser.add_argument("--start", help=argparse.SUPPRESS)
         parser.add_argument("--end", help=argparse.SUPPRESS)
         parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -90,12 +117,24 @@ class Command(BaseCommand):
             call_after=options["call_after"],
             close_after=options["close_after"],
             approve_after=options["approve_after"],
+            retry_after=options["retry_after"],
+            reach=options["reach"],
         )
         if options["worker"]:
             self._worker(options, staffing)
             return
+        if options["build"]:
+            self._build(options)
+            return
         if options["years"] <= 0 or options["dwellings"] < 1 or options["history_years"] < 1:
             raise CommandError("--years must be above 0, --dwellings and --history-years at least 1")
+        if not 0 <= options["warm_up_days"] <= 366:
+            raise CommandError("--warm-up-days lies between 0 and 366")
+        if not 0 <= options["reach"] <= 1:
+            raise CommandError("--reach is a chance between 0 and 1")
+        rate = options["life_event_rate"]
+        if rate is not None and not 0 <= rate <= 1:
+            raise CommandError("--life-event-rate is a yearly chance between 0 and 1")
         until = _date(options["until"]) if options["until"] else last_full_month_end(dt.date.today())
         keep = Path(options["keep_scratch"]).resolve() if options["keep_scratch"] else None
         if keep is not None and keep.exists():
@@ -110,6 +149,8 @@ class Command(BaseCommand):
             staffing=staffing,
             render_pdfs=options["render_pdfs"],
             parallel=not options["sequential"],
+            life_event_rate=rate,
+            warm_up_days=options["warm_up_days"],
         )
         started = time.monotonic()
         try:
@@ -119,6 +160,7 @@ class Command(BaseCommand):
         result["command"] = self._command(options, until)
         result["wall_seconds"] = round(time.monotonic() - started, 1)
         result["table"] = rows(result)
+        result["groups_table"] = group_rows(result)
         self.stderr.write(f"Done in {result['wall_seconds']} s")
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
@@ -130,6 +172,8 @@ class Command(BaseCommand):
             f"wall time {result['wall_seconds']} s\n"
         )
         self.stdout.write(markdown(result))
+        self.stdout.write("\nPer group (ground truth of the simulation), each cell baseline / Roer:\n")
+        self.stdout.write(group_markdown(result))
         self.stdout.write(f"\n`{result['command']}`")
 
     def _command(self, options: dict[str, Any], until: dt.date) -> str:
@@ -144,9 +188,31 @@ class Command(BaseCommand):
             parts.append(f"--history-years {options['history_years']}")
         if options["match_days"] != 90:
             parts.append(f"--match-days {options['match_days']}")
+        if options["life_event_rate"] is not None:
+            parts.append(f"--life-event-rate {options['life_event_rate']:g}")
+        if options["warm_up_days"]:
+            parts.append(f"--warm-up-days {options['warm_up_days']}")
+        if options["reach"] != Staffing.reach:
+            parts.append(f"--reach {options['reach']:g}")
         if options["json"]:
             parts.append("--json")
         return " ".join(parts)
+
+    def _build(self, options: dict[str, Any]) -> None:
+        if not (options["until"] and options["build_years"]):
+            raise CommandError("--build needs --until and --build-years")
+        try:
+            counts = build_corporation(
+                dwellings=options["dwellings"],
+                years=options["build_years"],
+                seed=options["seed"],
+                until=_date(options["until"]),
+                life_event_rate=options["life_event_rate"],
+                since=_date(options["start"]) if options["start"] else None,
+            )
+        except NotScratch as problem:
+            raise CommandError(str(problem)) from None
+        self.stderr.write("Built: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()))
 
     def _worker(self, options: dict[str, Any], staffing: Staffing) -> None:
         if not (options["start"] and options["end"] and options["output"]):
@@ -161,6 +227,7 @@ class Command(BaseCommand):
                     arm=options["worker"],
                     window=window,
                     staffing=staffing,
+                    warm_up_days=options["warm_up_days"],
                     render_pdfs=options["render_pdfs"],
                     progress=lambda line: self.stderr.write(line),
                 )
