@@ -120,6 +120,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly; idempotent, so a late or repeated run does no harm.
     "record-wizard-abandons": {"task": "roer.repairs.record_wizard_abandons", "schedule": crontab(minute=15)},
+    # Yesterday's meters, after the day is over and before the collections run.
+    "rollup-meters": {"task": "roer.supervision.rollup_meters", "schedule": crontab(minute=30, hour=1)},
 }
 
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")

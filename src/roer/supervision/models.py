@@ -117,3 +117,33 @@ class LogEdge(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["log", "source", "target"], name="log_edge_once")]
+
+
+class MeterDay(models.Model):
+    """One day of one meter (docs/meters.md), rolled up from the journal by roer.supervision.rollups.
+
+    `dimension` is blank for the meter as a whole, else the breakdown (problem, step, channel, ...) with
+    `value` its value. Per meter the numbers mean: a share is numerator / denominator; a grade or a
+    number of days is a sum (numerator) over a count (denominator); `extra` is a second count (grades
+    below 6, say). Re-rolling a day replaces all of that day's rows of the meter."""
+
+    meter = models.CharField(max_length=40)
+    day = models.DateField()
+    dimension = models.CharField(max_length=40, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    rule_version = models.ForeignKey(
+        "core.RuleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    numerator = models.BigIntegerField(default=0)
+    denominator = models.BigIntegerField(default=0)
+    extra = models.BigIntegerField(default=0)
+    rolled_up_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["meter", "dimension", "day"], name="meter_day_lookup"),
+            models.Index(fields=["day"], name="meter_day_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter} {self.day} {self.dimension}={self.value}"

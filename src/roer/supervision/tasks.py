@@ -1,0 +1,18 @@
+"""Tasks of the supervision app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from celery import shared_task
+
+from roer.supervision import rollups
+
+
+@shared_task(name="roer.supervision.rollup_meters")
+def rollup_meters(day: str | None = None) -> dict[str, Any]:
+    """Roll up the meters for one day (Celery beat, nightly); `day` YYYY-MM-DD, default yesterday."""
+    when = dt.date.fromisoformat(day) if day else rollups.yesterday()
+    result = rollups.day_rollup(day=when)
+    return {"date": when.isoformat(), "rows": result.rows}
