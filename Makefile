@@ -27,6 +27,8 @@ demo: install
 	$(BIN)/roer demo --no-serve
 	@echo ">>> Tonight's collections run, so the staff queues have work in them (idempotent for the date)"
 	$(BIN)/roer run_collections
+	@echo ">>> The supervisor's meters for the last four months (a day is rolled up once; nightly in production)"
+	$(BIN)/roer rollup_meters --from $$(date -d '120 days ago' +%F)
 	$(BIN)/roer runserver 127.0.0.1:8000 --noreload
 
 test: install

@@ -45,3 +45,12 @@ def test_the_compiled_catalogue_is_used():
         assert translation.gettext("Collections officer") != "Collections officer"
     with translation.override("en"):
         assert translation.gettext("Collections officer") == "Collections officer"
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(settings.SOURCE_ROOT)))
+def test_the_catalogue_says_its_language_and_plural_rule(catalogue):
+    """Without them plural forms ("1 afspraak", "2 afspraken") fall back to guesswork when merging."""
+    header = catalogue.read_text(encoding="utf-8").split("\n\n", 2)[:2]
+    text = "\n".join(header)
+    assert '"Language: nl\\n"' in text
+    assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text
