@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from roer.answers.book import Answer, Book
-from roer.repairs.search import normalise, stem
+
+# The wizard's Dutch word handling (normalising, stemming, compounds) serves the answers too.
+from roer.repairs.search import content_words, normalise, split_compound, stem
 
 QUESTION, KEYWORD, TOPIC, TEXT = 1.0, 0.9, 0.35, 0.25
 SYNONYM_SURENESS = 0.9
@@ -83,21 +85,6 @@ def normalised_text(text: str) -> str:
     return " ".join(normalise(text))
 
 
-def _split(word: str, words: frozenset[str]) -> list[str]:
-    """A compound of two known words, e.g. huurachterstand -> huur + achterstand; else [word]."""
-    for cut in range(len(word) - SHORT_WORDS, SHORT_WORDS - 1, -1):
-        left, right = word[:cut], word[cut:]
-        if left in words and right in words:
-            return [left, right]
-        if left in words and right.startswith("s") and right[1:] in words:  # the linking s
-            return [left, right[1:]]
-    return [word]
-
-
-def _words(text: str, stopwords: frozenset[str]) -> list[str]:
-    return [w for w in normalise(text) if w not in stopwords]
-
-
 def _index(book: Book) -> _Index:
     cached = book.cache.get("search")
     if isinstance(cached, _Index):
@@ -109,7 +96,7 @@ def _index(book: Book) -> _Index:
         w
         for a in answers
         for text in (a.question, *a.keywords, a.topic.label)
-        for w in _words(text, stopwords)
+        for w in content_words(text, stopwords)
         if len(w) >= SHORT_WORDS
     )
     entries = []
@@ -118,14 +105,14 @@ def _index(book: Book) -> _Index:
         fields = [(a.question, QUESTION), *((k, KEYWORD) for k in a.keywords)]
         fields += [(a.topic.label, TOPIC), (a.text, TEXT)]
         for text, weight in fields:
-            for word in _words(text, stopwords):
-                parts = _split(word, vocabulary - {word})
+            for word in content_words(text, stopwords):
+                parts = split_compound(word, vocabulary - {word})
                 for part in {word, *parts}:
                     found = weight if part == word else weight * 0.9
                     key = stem(part)
                     weights[key] = max(weights.get(key, 0.0), found)
         phrases = tuple(
-            (frozenset(stem(w) for w in _words(text, stopwords)), weight)
+            (frozenset(stem(w) for w in content_words(text, stopwords)), weight)
             for text, weight in ((a.question, 0.9), *((k, 1.0) for k in a.keywords))
         )
         entries.append(_Entry(a, weights, tuple(x for x in phrases if x[0])))
@@ -136,7 +123,7 @@ def _index(book: Book) -> _Index:
     idf = {key: math.log(1 + len(entries) / n) for key, n in frequency.items()}
     synonyms: dict[str, set[str]] = defaultdict(set)
     for group in settings.get("synonyms", []):
-        stems = {stem(w) for text in group for w in _words(text, stopwords)}
+        stems = {stem(w) for text in group for w in content_words(text, stopwords)}
         for key in stems:
             synonyms[key] |= stems - {key}
     index = _Index(
@@ -176,13 +163,13 @@ def _expand(query_stem: str, index: _Index) -> dict[str, float]:
 def search(book: Book, text: str, limit: int = 5) -> SearchResult:
     """The answers that best match the tenant's words, best first (at most `limit`)."""
     index = _index(book)
-    raw = _words(text, index.stopwords)
+    raw = content_words(text, index.stopwords)
     query: list[tuple[str, str]] = []  # (the tenant's word, a stem)
     for word in raw:
         if word in index.words or stem(word) in index.idf or stem(word) in index.synonyms:
             query.append((word, stem(word)))
         else:
-            query.extend((word, stem(part)) for part in _split(word, index.words))
+            query.extend((word, stem(part)) for part in split_compound(word, index.words))
     expansions = [(word, _expand(key, index)) for word, key in query]
     unknown = [word for word, found in expansions if not found]
     unknown_idf = math.log(1 + len(index.entries))

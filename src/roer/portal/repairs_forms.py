@@ -3,16 +3,15 @@ and the grade after the work is done."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from roer.repairs.constants import GRADE_MAX, GRADE_MIN, PHOTOS_PER_REQUEST, PartOfDay
+from roer.repairs.slot_forms import SlotChoiceForm
 from roer.repairs.tree import Problem
 
 WEEKDAYS = (
@@ -102,26 +101,8 @@ class RequestForm(forms.Form):
         return photos
 
 
-def slot_value(day: dt.date, part: str) -> str:
-    return f"{day.isoformat()}|{part}"
-
-
-def slot_label(day: dt.date, part: str) -> str:
-    return f"{formats.date_format(day, 'l j F')}, {PartOfDay(part).label}"
-
-
-class BookForm(forms.Form):
-    slot = forms.ChoiceField(label=_("Choose a time for the visit"), widget=forms.RadioSelect)
-
-    def __init__(self, *args: Any, slots: Sequence[tuple[dt.date, str]] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["slot"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(slot_value(d, p), slot_label(d, p)) for d, p in slots]
-
-    def chosen(self) -> tuple[dt.date, str]:
-        day, part = self.cleaned_data["slot"].split("|")
-        return dt.date.fromisoformat(day), part
+class BookForm(SlotChoiceForm):
+    """A visit slot to choose (`roer.repairs.slot_forms`)."""
 
 
 class CancelForm(forms.Form):

@@ -113,7 +113,7 @@ class _Index:
     emergency_words: frozenset[str]
 
 
-def _split(word: str, words: frozenset[str]) -> list[str]:
+def split_compound(word: str, words: frozenset[str]) -> list[str]:
     """A compound of two known words, e.g. gootsteenafvoer -> gootsteen + afvoer; else [word]."""
     for cut in range(len(word) - SHORT_WORDS, SHORT_WORDS - 1, -1):
         left, right = word[:cut], word[cut:]
@@ -124,7 +124,7 @@ def _split(word: str, words: frozenset[str]) -> list[str]:
     return [word]
 
 
-def _words(text: str, stopwords: frozenset[str]) -> list[str]:
+def content_words(text: str, stopwords: frozenset[str]) -> list[str]:
     return [w for w in normalise(text) if w not in stopwords]
 
 
@@ -139,7 +139,7 @@ def _index(tree: Tree) -> _Index:
         w
         for p in problems
         for text in (p.label, *p.synonyms, p.location.label, p.element.label)
-        for w in _words(text, stopwords)
+        for w in content_words(text, stopwords)
         if len(w) >= SHORT_WORDS
     )
     entries = []
@@ -148,14 +148,14 @@ def _index(tree: Tree) -> _Index:
         fields = [(p.label, LABEL), *((s, SYNONYM) for s in p.synonyms)]
         fields += [(p.element.label, CONTEXT), (p.location.label, CONTEXT)]
         for text, weight in fields:
-            for word in _words(text, stopwords):
-                parts = _split(word, vocabulary - {word})
+            for word in content_words(text, stopwords):
+                parts = split_compound(word, vocabulary - {word})
                 for part in {word, *parts}:
                     found = weight if part == word else weight * 0.9
                     key = stem(part)
                     weights[key] = max(weights.get(key, 0.0), found)
         phrases = tuple(
-            (frozenset(stem(w) for w in _words(text, stopwords)), 1.0 if text == p.label else 0.95)
+            (frozenset(stem(w) for w in content_words(text, stopwords)), 1.0 if text == p.label else 0.95)
             for text in (p.label, *p.synonyms)
         )
         outcome = default_outcome(tree, p.id)
@@ -200,14 +200,14 @@ def _expand(query_stem: str, index: _Index) -> dict[str, float]:
 def search(tree: Tree, text: str, limit: int = 10) -> SearchResult:
     """The problems that best match the tenant's words, best first (at most `limit`)."""
     index = _index(tree)
-    raw = _words(text, index.stopwords)
+    raw = content_words(text, index.stopwords)
     emergency = any(w in index.emergency_words for w in raw)
     query: list[tuple[str, str]] = []  # (the tenant's word, a stem)
     for word in raw:
         if word in index.words or stem(word) in index.idf:
             query.append((word, stem(word)))
         else:
-            query.extend((word, stem(part)) for part in _split(word, index.words))
+            query.extend((word, stem(part)) for part in split_compound(word, index.words))
     expansions = [(word, _expand(key, index)) for word, key in query]
     unknown = [word for word, found in expansions if not found]
     unknown_idf = math.log(1 + len(index.entries))
