@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import factory.random
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -10,6 +11,10 @@ from hypothesis import settings as hypothesis_settings
 # deadline: a loaded CI machine must not turn a slow example into a failure.
 hypothesis_settings.register_profile("roer", derandomize=True, deadline=None, print_blob=True)
 hypothesis_settings.load_profile("roer")
+
+# Factories draw names, addresses and amounts from one seeded stream: a run of the suite is the same run
+# every time (the names in a failure can be looked up again).
+factory.random.reseed_random("roer")
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 

@@ -142,6 +142,21 @@ def _meter(_w: World) -> dict[str, Any]:
     return {"key": next(iter(meter_selectors.BY_KEY))}
 
 
+def _alert(_w: World) -> dict[str, Any]:
+    from roer.supervision.models import Alert
+
+    alert, _created = Alert.objects.get_or_create(
+        key="security-matrix",
+        defaults={
+            "meter": "digital_share",
+            "kind": "drift",
+            "first_day": "2026-03-03",
+            "last_day": "2026-03-03",
+        },
+    )
+    return {"alert_id": alert.pk}
+
+
 def _const(**kwargs: Any) -> Kwargs:
     return lambda _w: kwargs
 
@@ -224,6 +239,13 @@ EXPECTED: dict[str, Row] = {
     # the process supervisor: meters and the helm
     "console:meters": console(SUPERVISOR),
     "console:meter_detail": console(SUPERVISOR, kwargs=_meter),
+    "console:alerts": console(SUPERVISOR),
+    "console:alert_detail": console(SUPERVISOR, kwargs=_alert),
+    "console:alert_assign": console(SUPERVISOR, ok=405, kwargs=_alert),
+    "console:alert_acknowledge": console(SUPERVISOR, ok=405, kwargs=_alert),
+    "console:alert_resolve": console(SUPERVISOR, ok=405, kwargs=_alert),
+    "console:process_map": console(SUPERVISOR),
+    "console:process_variant": console(SUPERVISOR, ok=404, kwargs=_const(index=9999)),
     "console:helm_flows": console(SUPERVISOR),
     "console:helm_flow_switch": console(SUPERVISOR, ok=405, kwargs=_const(flow="repair_intake")),
     "console:helm_holds": console(SUPERVISOR),

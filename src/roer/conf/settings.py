@@ -122,6 +122,8 @@ CELERY_BEAT_SCHEDULE = {
     "record-wizard-abandons": {"task": "roer.repairs.record_wizard_abandons", "schedule": crontab(minute=15)},
     # Yesterday's meters, after the day is over and before the collections run.
     "rollup-meters": {"task": "roer.supervision.rollup_meters", "schedule": crontab(minute=30, hour=1)},
+    # After the rollup: yesterday's meters against their targets and their own trailing 28 days.
+    "check-alerts": {"task": "roer.supervision.check_alerts", "schedule": crontab(minute=45, hour=1)},
 }
 
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")

@@ -17,8 +17,10 @@ waits (roer.supervision.mining.Digest); the median subtracts that base from the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from roer.supervision.constants import LogFormat
 
@@ -147,3 +149,56 @@ class MeterDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter} {self.day} {self.dimension}={self.value}"
+
+
+class AlertKind(models.TextChoices):
+    THRESHOLD = "threshold", _("Misses its target")
+    DRIFT = "drift", _("Departs from its baseline")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Alert(models.Model):
+    """A meter that crossed its target or departed from its own recent baseline (docs/meters.md, Alerts).
+
+    One alert is open (or acknowledged) per `key` — meter, kind, dimension, value and rule version — at a
+    time: a new firing updates it (`last_day`, `evidence`, `firings`) instead of adding a second one. The
+    evidence is what the check saw: the statistic, observed against baseline, window and example cases."""
+
+    key = models.CharField(max_length=300)
+    meter = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    dimension = models.CharField(max_length=40, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    rule_version = models.ForeignKey(
+        "core.RuleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=AlertState.choices, default=AlertState.OPEN)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    firings = models.PositiveIntegerField(default=1)
+    evidence = models.JSONField(default=dict)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=~models.Q(state="resolved"),
+                name="alert_one_open_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "last_day"], name="alert_state_day")]
+
+    def __str__(self) -> str:
+        return f"{self.meter} {self.kind} {self.dimension}={self.value} ({self.state})"

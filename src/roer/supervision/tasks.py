@@ -16,3 +16,13 @@ def rollup_meters(day: str | None = None) -> dict[str, Any]:
     when = dt.date.fromisoformat(day) if day else rollups.yesterday()
     result = rollups.day_rollup(day=when)
     return {"date": when.isoformat(), "rows": result.rows}
+
+
+@shared_task(name="roer.supervision.check_alerts")
+def check_alerts(day: str | None = None) -> dict[str, Any]:
+    """Check the meters' rollups for alerts (Celery beat, nightly after the rollup); default yesterday."""
+    from roer.supervision import alerts
+
+    when = dt.date.fromisoformat(day) if day else rollups.yesterday()
+    result = alerts.check(when)
+    return {"date": when.isoformat(), "raised": result.raised, "updated": result.updated}
