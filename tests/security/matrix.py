@@ -99,6 +99,12 @@ def _order(w: World) -> dict[str, Any]:
     return {"code": w.order_a.code}
 
 
+def _order_photo(w: World) -> dict[str, Any]:
+    # No photo of that id: contractor X reaches the lookup (404), the rest are refused before it.
+    assert w.order_a is not None
+    return {"code": w.order_a.code, "photo_id": 999_999}
+
+
 def _repair(w: World) -> dict[str, Any]:
     assert w.repair_a is not None
     return {"request_id": w.repair_a.pk}
@@ -259,6 +265,7 @@ EXPECTED: dict[str, Row] = {
     # --- the contractors' area -----------------------------------------------------------------------
     "contractors:orders": contractor_area(200, 200),
     "contractors:order": contractor_area(kwargs=_order),
+    "contractors:order-photo": contractor_area(404, 404, kwargs=_order_photo),
     "contractors:order-accept": contractor_area(405, 405, kwargs=_order),
     "contractors:order-plan": contractor_area(405, 405, kwargs=_order),
     "contractors:order-confirm": contractor_area(405, 405, kwargs=_order),

@@ -9,6 +9,7 @@ app_name = "contractors"
 urlpatterns = [
     path("", views.order_list, name="orders"),
     path("orders/<str:code>/", views.order_detail, name="order"),
+    path("orders/<str:code>/photos/<int:photo_id>.jpg", views.order_photo, name="order-photo"),
     path("orders/<str:code>/accept/", views.order_accept, name="order-accept"),
     path("orders/<str:code>/plan/", views.order_plan, name="order-plan"),
     path("orders/<str:code>/confirm/", views.order_confirm, name="order-confirm"),

@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from roer.repairs.constants import (
 from roer.repairs.contractor_selectors import (
     contractor_for_user,
     get_order_for_contractor,
+    get_photo_for_contractor,
     live_appointment_of,
     orders_for_contractor,
 )
@@ -132,6 +133,7 @@ def _detail(
         "flag_form": flag_form or FlagForm(prefix="flag"),
         "result_label": OrderResult(order.result).label if order.result else "",
         "flag_label": OrderFlag(order.flag).label if order.flag else "",
+        "photos": list(request_row.photos.all()),
     }
     return render(request, "contractors/order_detail.html", context)
 
@@ -139,6 +141,15 @@ def _detail(
 @contractor_only
 def order_detail(request: HttpRequest, contractor: Contractor, code: str) -> HttpResponse:
     return _detail(request, contractor, get_order_for_contractor(contractor.pk, code))
+
+
+@contractor_only
+def order_photo(request: HttpRequest, contractor: Contractor, code: str, photo_id: int) -> FileResponse:
+    """A photo the tenant sent with the request (re-encoded, without location data when it came in)."""
+    photo = get_photo_for_contractor(contractor.pk, code, photo_id)
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _done(request: HttpRequest, code: str, message: str) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from roer.accounts.constants import Role
 from roer.repairs.constants import OPEN_ORDER_STATUSES, AppointmentStatus, OrderStatus
-from roer.repairs.models import Appointment, Contractor, WorkOrder
+from roer.repairs.models import Appointment, Contractor, RepairPhoto, WorkOrder
 
 # `WorkOrder.code`: OO and the id, at least six digits.
 ORDER_CODE = re.compile(r"^OO(\d{6,12})$")
@@ -69,3 +69,12 @@ def get_order_for_contractor(contractor_id: int, code: str) -> WorkOrder:
 def live_appointment_of(order: WorkOrder) -> Appointment | None:
     """The order's appointment that is not cancelled, from the prefetched list when there is one."""
     return next((a for a in order.appointments.all() if a.status != AppointmentStatus.CANCELLED), None)
+
+
+def get_photo_for_contractor(contractor_id: int, code: str, photo_id: int) -> RepairPhoto:
+    """A photo the tenant sent with the request behind this contractor's order; else Http404."""
+    order = get_order_for_contractor(contractor_id, code)
+    found = RepairPhoto.objects.filter(pk=photo_id, request_id=order.request_id).first()
+    if found is None:
+        raise Http404(_("No such photo."))
+    return found

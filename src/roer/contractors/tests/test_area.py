@@ -281,3 +281,44 @@ def test_wrong_states_give_a_clear_message_not_an_error(signed_in, contractor, i
     assert response.status_code == 200
     done.refresh_from_db()
     assert done.status == OrderStatus.TECHNICALLY_DONE
+
+
+# --- the tenant's photos ------------------------------------------------------------------------------
+
+
+def _photo(order, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from roer.repairs.models import RepairPhoto
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
+    photo = RepairPhoto.objects.create(
+        request=order.request, image=ContentFile(buffer.getvalue(), name="photo.jpg")
+    )
+    return photo, buffer.getvalue()
+
+
+def test_the_contractor_sees_the_tenants_photos_of_their_own_order(signed_in, order, settings, tmp_path):
+    photo, content = _photo(order, settings, tmp_path)
+    html = signed_in.get(page(order)).content.decode()
+    url = f"{AREA}orders/{order.code}/photos/{photo.pk}.jpg"
+    assert f'src="{url}"' in html and 'width="40" height="30"' in html
+    response = signed_in.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == content
+
+
+def test_another_contractors_photo_is_not_found(signed_in, other_order, order, settings, tmp_path):
+    photo, _ = _photo(other_order, settings, tmp_path)
+    # Neither through the other order's code, nor by putting the photo's id under the own order.
+    assert signed_in.get(f"{AREA}orders/{other_order.code}/photos/{photo.pk}.jpg").status_code == 404
+    assert signed_in.get(f"{AREA}orders/{order.code}/photos/{photo.pk}.jpg").status_code == 404
