@@ -314,7 +314,7 @@ def test_the_contractor_sees_the_tenants_photos_of_their_own_order(signed_in, or
     assert f'src="{url}"' in html and 'width="40" height="30"' in html
     response = signed_in.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == content
+    assert response.content == content
 
 
 def test_another_contractors_photo_is_not_found(signed_in, other_order, order, settings, tmp_path):
