@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from roer.answers.book import Answer, Book
 
 # The wizard's Dutch word handling (normalising, stemming, compounds) serves the answers too.
-from roer.repairs.search import content_words, normalise, split_compound, stem
+from roer.repairs.search import Found, content_words, normalise, split_compound, stem
 
 QUESTION, KEYWORD, TOPIC, TEXT = 1.0, 0.9, 0.35, 0.25
 SYNONYM_SURENESS = 0.9
@@ -45,21 +45,7 @@ class Match:
         return self.answer.id
 
 
-class SearchResult(list[Match]):
-    """The matches, best first; `unmatched` when there are none."""
-
-    def __init__(self, matches: Iterable[Match], *, query: str, unknown_words: Iterable[str]):
-        super().__init__(matches)
-        self.query = query
-        self.unknown_words = tuple(unknown_words)
-
-    @property
-    def unmatched(self) -> bool:
-        return len(self) == 0
-
-    @property
-    def best(self) -> Match | None:
-        return self[0] if self else None
+SearchResult = Found[Match]
 
 
 @dataclass(frozen=True)

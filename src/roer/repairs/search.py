@@ -24,6 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from roer.repairs.tree import Problem, Tree, default_outcome
 
@@ -82,10 +83,14 @@ class Match:
         return self.problem.label
 
 
-class SearchResult(list[Match]):
-    """The matches, best first; `unmatched` when there are none, with the words nothing knew."""
+M = TypeVar("M")
 
-    def __init__(self, matches: Iterable[Match], *, query: str, unknown_words: Iterable[str]):
+
+class Found(list[M]):
+    """The matches, best first; `unmatched` when there are none, with the words nothing knew. The wizard's
+    search and the answers' search both return one."""
+
+    def __init__(self, matches: Iterable[M], *, query: str, unknown_words: Iterable[str]):
         super().__init__(matches)
         self.query = query
         self.unknown_words = tuple(unknown_words)
@@ -93,6 +98,13 @@ class SearchResult(list[Match]):
     @property
     def unmatched(self) -> bool:
         return len(self) == 0
+
+    @property
+    def best(self) -> M | None:
+        return self[0] if self else None
+
+
+SearchResult = Found[Match]
 
 
 @dataclass(frozen=True)
