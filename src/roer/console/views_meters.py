@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from roer.accounts.access import role_required
 from roer.accounts.constants import Role
 from roer.casework.constants import ContactTopic
+from roer.console.forms_period import PeriodForm
 from roer.core.constants import Channel
 from roer.core.dates import start_of_day
-from roer.core.models import RuleVersion
 from roer.repairs.constants import OrderFlag, WizardStep
 from roer.repairs.models import Contractor
 from roer.supervision import meter_selectors
@@ -35,31 +34,11 @@ SPARK_WIDTH, SPARK_HEIGHT = 120, 32
 BAR_WIDTH = 300
 
 
-class MeterFilterForm(forms.Form):
+class MeterFilterForm(PeriodForm):
     """The period (default: the last 28 days) and, optionally, one rule version."""
 
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    version = forms.TypedChoiceField(label=_("Rule version"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args: object, versions: list[RuleVersion], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [("", _("All versions")), *((v.pk, v.label) for v in versions)]
-        self.fields["version"].choices = choices  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        first, last = data.get("date_from"), data.get("date_to")
-        if isinstance(first, dt.date) and isinstance(last, dt.date):
-            if first > last:
-                self.add_error("date_to", _("The end comes before the start."))
-            elif (last - first).days >= MAX_DAYS:
-                self.add_error("date_to", _("Choose a period of at most a year."))
-        return data
+    longest_days = MAX_DAYS
+    too_long = _("Choose a period of at most a year.")
 
     def period(self) -> tuple[Period, int | None]:
         default = meter_selectors.default_period(timezone.localdate())

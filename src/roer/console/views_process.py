@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roer.accounts.access import role_required
 from roer.accounts.constants import Role
+from roer.console.forms_period import PeriodForm
 from roer.console.process_svg import draw, duration_words
 from roer.core.constants import Channel, Flow
 from roer.repairs.models import RepairRequest
@@ -34,38 +36,24 @@ CASE_LIMIT = 50
 EXAMPLES = 10
 
 
-class ProcessFilterForm(forms.Form):
+class ProcessFilterForm(PeriodForm):
+    longest_days = MAX_DAYS
+    too_long = _("Choose a period of at most three years.")
+
     source = forms.ChoiceField(label=_("Source"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
-    version = forms.TypedChoiceField(label=_("Rule version"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: object, sources: Sequence[str], versions: Sequence[object], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["source"].choices = [  # type: ignore[attr-defined]
-            (JOURNAL_SOURCE, _("The journal: repair requests")),
-            *((name, name) for name in sources if name != JOURNAL_SOURCE),
-        ]
-        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]  # type: ignore[attr-defined]
-        self.fields["version"].choices = [  # type: ignore[attr-defined]
-            ("", _("All versions")),
-            *((v.pk, v.label) for v in versions),  # type: ignore[attr-defined]
-        ]
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        first, last = data.get("date_from"), data.get("date_to")
-        if isinstance(first, dt.date) and isinstance(last, dt.date):
-            if first > last:
-                self.add_error("date_to", _("The end comes before the start."))
-            elif (last - first).days >= MAX_DAYS:
-                self.add_error("date_to", _("Choose a period of at most three years."))
-        return data
+    def __init__(self, *args: Any, sources: Sequence[str], versions: Sequence[Any], **kwargs: Any):
+        super().__init__(*args, versions=versions, **kwargs)
+        self.set_choices(
+            "source",
+            [
+                (JOURNAL_SOURCE, _("The journal: repair requests")),
+                *((name, name) for name in sources if name != JOURNAL_SOURCE),
+            ],
+        )
+        self.set_choices("channel", [("", _("All channels")), *Channel.choices])
+        self.order_fields(["source", "date_from", "date_to", "channel", "version"])
 
 
 @dataclass(frozen=True)
