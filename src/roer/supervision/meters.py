@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,190 +19,48 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.fields.json import KT, KeyTextTransform
 from django.db.models.functions import Cast
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from roer.accounts.constants import Role
 from roer.core.constants import ActorKind, Channel
 from roer.core.dates import local_date
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject
-
-WIZARD = "repair-wizard"
-ROUTING = "contractor-routing"
-ANSWERS = "answers"
-POLICY = "collections-policy"
-
-REQUEST = "repairs.repairrequest"
-TENANCY = "tenancies.tenancy"
-
-FUNNEL_STEPS = ("searched", "questions_shown", "outcome_shown", "submitted")
-WRONG_FLAGS = ("wrong_trade", "tenant_responsibility", "other_contractor")
-PORTAL_VISITS = ("wizard_step", "answer_viewed", "answer_feedback")
-COLLECTION_ACTIVITIES = (
-    "arrears_episode_opened",
-    "arrears_episode_closed",
-    "case_opened",
-    "letter_sent",
-    "collection_costs_charged",
-    "collection_costs_waived",
-    "bailiff_proposed",
-    "arrangement_proposed",
-    "arrangement_completed",
-    "arrangement_instalment_missed",
-    "early_warning_signalled",
+from roer.supervision.meter_base import (
+    ANSWERS,
+    COLLECTION_ACTIVITIES,
+    FUNNEL_STEPS,
+    LOW_GRADE,
+    REPEAT_WINDOW,
+    REQUEST,
+    ROUTING,
+    SWITCH_WINDOW,
+    WIZARD,
+    WRONG_FLAGS,
+    Meter,
+    Rollup,
+    Row,
+    Rows,
+    Unit,
+    Window,
+    about_tenancy,
+    day_events,
+    subject_of,
+    version_of,
 )
-SWITCH_WINDOW = dt.timedelta(days=7)
-REPEAT_WINDOW = dt.timedelta(days=30)
-LOW_GRADE = 6
-
-
-class Unit:
-    SHARE = "share"
-    GRADE = "grade"
-    DAYS = "days"
-    COUNT = "count"
-
-
-class Rollup:
-    """How a period's days add up: a ratio of sums, a plain sum, or the last day's stock."""
-
-    RATIO = "ratio"
-    SUM = "sum"
-    LAST = "last"
-
-
-@dataclass(frozen=True)
-class Row:
-    dimension: str
-    value: str
-    rule_version_id: int | None
-    numerator: int
-    denominator: int
-    extra: int = 0
-
-
-class _Rows:
-    """Accumulates rows by (dimension, value, rule version): sums of what the grouped queries gave."""
-
-    def __init__(self) -> None:
-        self._sums: dict[tuple[str, str, int | None], list[int]] = defaultdict(lambda: [0, 0, 0])
-
-    def add(
-        self, dimension: str, value: Any, rv: int | None, num: int = 0, den: int = 0, extra: int = 0
-    ) -> None:
-        sums = self._sums[(dimension, "" if value is None else str(value)[:200], rv)]
-        sums[0] += int(num or 0)
-        sums[1] += int(den or 0)
-        sums[2] += int(extra or 0)
-
-    def rows(self) -> list[Row]:
-        return [Row(d, v, rv, n, m, e) for (d, v, rv), (n, m, e) in sorted(self._sums.items(), key=str)]
-
-
-Compute = Callable[[dt.datetime, dt.datetime], list[Row]]
-
-
-@dataclass(frozen=True)
-class Meter:
-    key: str
-    name: Promise
-    definition: Promise
-    unit: str
-    owner: str
-    compute: Compute
-    target: Decimal | None = None
-    higher_is_better: bool = True
-    rollup: str = Rollup.RATIO
-    rule_set: str | None = None
-    breakdowns: tuple[tuple[str, Promise], ...] = field(default_factory=tuple)
-
-    def value(self, numerator: int, denominator: int) -> Decimal | None:
-        """The meter's value from summed (or last) numbers: a percentage for a share."""
-        if self.rollup != Rollup.RATIO:
-            return Decimal(numerator)
-        if not denominator:
-            return None
-        ratio = Decimal(numerator) / Decimal(denominator)
-        return (ratio * 100 if self.unit == Unit.SHARE else ratio).quantize(Decimal("0.1"))
-
-    def met(self, value: Decimal | None) -> bool | None:
-        if value is None or self.target is None:
-            return None
-        return value >= self.target if self.higher_is_better else value <= self.target
-
-
-# --- building blocks ------------------------------------------------------------------------------------
-
-
-def _day(activity: str | Iterable[str], start: dt.datetime, end: dt.datetime) -> QuerySet[JournalEvent]:
-    """The day's events of one or more activities, on the (activity, occurred_at) index."""
-    events = JournalEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-    if isinstance(activity, str):
-        return events.filter(activity=activity).order_by()
-    return events.filter(activity__in=list(activity)).order_by()
-
-
-def _version(rule_set: str) -> Subquery:
-    """The id of the event's rule version of one rule set (an event carries at most one per set)."""
-    return Subquery(
-        JournalRuleVersion.objects.filter(event=OuterRef("pk"), rule_version__rule_set__key=rule_set)
-        .order_by()
-        .values("rule_version")[:1]
-    )
-
-
-def _subject(kind: str) -> Subquery:
-    """The id of the event's subject of one kind."""
-    return Subquery(
-        JournalSubject.objects.filter(event=OuterRef("pk"), kind=kind).order_by().values("subject_id")[:1]
-    )
-
-
-def _about_tenancy(
-    activities: Iterable[str], start: dt.datetime, end: dt.datetime
-) -> QuerySet[JournalSubject]:
-    """The links to a tenancy of the events of some activities in [start, end)."""
-    return JournalSubject.objects.filter(
-        kind=TENANCY,
-        event__activity__in=list(activities),
-        event__occurred_at__gte=start,
-        event__occurred_at__lt=end,
-    ).order_by()
-
-
-class _Window:
-    """Earlier moments per (tenancy, key), to ask "did this happen in the window before?".
-
-    The meters that look back over a window (channel switch, repeat requests) read the day's events and
-    the window's events in two plain range scans of the (activity, occurred_at) index and match them here,
-    by a dictionary: a correlated sub-query per event would scan the window again for every event of the
-    day, and SQLite probes an `IN (sub-query)` on the subject index once per value and row."""
-
-    def __init__(self, moments: Iterable[tuple[str, Any, dt.datetime]], window: dt.timedelta) -> None:
-        self.window = window
-        self._moments: dict[tuple[str, Any], list[dt.datetime]] = defaultdict(list)
-        for tenancy_id, key, moment in moments:
-            self._moments[(tenancy_id, key)].append(moment)
-
-    def before(self, tenancy_id: str, key: Any, moment: dt.datetime) -> bool:
-        earliest = moment - self.window
-        return any(earliest <= m < moment for m in self._moments.get((tenancy_id, key), ()))
-
 
 # --- the meters' passes ---------------------------------------------------------------------------------
 
 
 def digital_share(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     rows = (
-        _day("repair_request_submitted", start, end)
-        .values("channel", rv=_version(WIZARD), problem=KT("facts__problem_id"))
+        day_events("repair_request_submitted", start, end)
+        .values("channel", rv=version_of(WIZARD), problem=KT("facts__problem_id"))
         .annotate(n=Count("id"))
     )
     for r in rows:
@@ -217,16 +72,16 @@ def digital_share(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def straight_through(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     staff = JournalSubject.objects.filter(
         kind=REQUEST, subject_id=OuterRef("request"), event__actor_kind=ActorKind.STAFF
     )
     rows = (
-        _day("work_order_reported", start, end)
+        day_events("work_order_reported", start, end)
         .filter(facts__result="done")
-        .annotate(request=_subject(REQUEST))
+        .annotate(request=subject_of(REQUEST))
         .annotate(touched=Exists(staff))
-        .values("touched", rv=_version(WIZARD))
+        .values("touched", rv=version_of(WIZARD))
         .annotate(n=Count("id"))
     )
     for r in rows:
@@ -236,33 +91,33 @@ def straight_through(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def wizard_funnel(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     session = KT("facts__wizard_session")
     steps = (
-        _day("wizard_step", start, end)
-        .values(rv=_version(WIZARD), step=KT("facts__step"))
+        day_events("wizard_step", start, end)
+        .values(rv=version_of(WIZARD), step=KT("facts__step"))
         .annotate(sessions=Count(session, distinct=True), n=Count("id"))
     )
     by_problem = (
-        _day("wizard_step", start, end)
-        .values(rv=_version(WIZARD), step=KT("facts__step"), problem=KT("facts__problem"))
+        day_events("wizard_step", start, end)
+        .values(rv=version_of(WIZARD), step=KT("facts__step"), problem=KT("facts__problem"))
         .annotate(sessions=Count(session, distinct=True))
     )
     reached = (
-        _day("wizard_step", start, end)
+        day_events("wizard_step", start, end)
         .filter(facts__step__in=["questions_shown", "outcome_shown"])
-        .values(rv=_version(WIZARD), problem=KT("facts__problem"))
+        .values(rv=version_of(WIZARD), problem=KT("facts__problem"))
         .annotate(sessions=Count(session, distinct=True))
     )
     submitted = (
-        _day("repair_request_submitted", start, end)
+        day_events("repair_request_submitted", start, end)
         .filter(facts__has_key="wizard_session")
-        .values(rv=_version(WIZARD), problem=KT("facts__problem_id"))
+        .values(rv=version_of(WIZARD), problem=KT("facts__problem_id"))
         .annotate(sessions=Count(session, distinct=True))
     )
     runs = (
-        _day("wizard_step", start, end)
-        .values(rv=_version(WIZARD))
+        day_events("wizard_step", start, end)
+        .values(rv=version_of(WIZARD))
         .annotate(sessions=Count(session, distinct=True))
     )
     started: dict[int | None, int] = defaultdict(int)
@@ -293,8 +148,8 @@ def wizard_funnel(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def channel_switch(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
-    contacts = _about_tenancy(("contact_logged", "callback_requested"), start, end).filter(
+    out = Rows()
+    contacts = about_tenancy(("contact_logged", "callback_requested"), start, end).filter(
         Q(event__activity="callback_requested") | Q(event__channel__in=[Channel.PHONE, Channel.DESK])
     )
     rows = contacts.values_list(
@@ -305,7 +160,7 @@ def channel_switch(start: dt.datetime, end: dt.datetime) -> list[Row]:
         "event__occurred_at",
     )
     visits = (
-        _about_tenancy(
+        about_tenancy(
             ("wizard_step", "repair_request_submitted", "answer_viewed"), start - SWITCH_WINDOW, end
         )
         .filter(event__actor_kind=ActorKind.TENANT, event__channel=Channel.PORTAL)
@@ -316,7 +171,7 @@ def channel_switch(start: dt.datetime, end: dt.datetime) -> list[Row]:
             "event__occurred_at",
         )
     )
-    window = _Window(
+    window = Window(
         (
             (tenancy, "repair" if activity != "answer_viewed" else topic, moment)
             for tenancy, activity, topic, moment in visits
@@ -333,17 +188,17 @@ def channel_switch(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def wrong_answers(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     feedback = (
-        _day("answer_feedback", start, end)
-        .values(rv=_version(ANSWERS), answer=KT("facts__answer_id"))
+        day_events("answer_feedback", start, end)
+        .values(rv=version_of(ANSWERS), answer=KT("facts__answer_id"))
         .annotate(n=Count("id"), unhelpful=Count("id", filter=Q(facts__helped=False)))
     )
     for r in feedback:
         out.add("", "", r["rv"], r["unhelpful"], r["n"])
         out.add("answer", r["answer"], r["rv"], r["unhelpful"], r["n"])
     callbacks = (
-        _day("callback_requested", start, end)
+        day_events("callback_requested", start, end)
         .filter(facts__has_key="answer_id")
         .values(answer=KT("facts__answer_id"))
         .annotate(n=Count("id"))
@@ -354,10 +209,10 @@ def wrong_answers(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def wrong_actions(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     flags = (
-        _day("work_order_flagged", start, end)
-        .values(rv=_version(WIZARD), flag=KT("facts__flag"))
+        day_events("work_order_flagged", start, end)
+        .values(rv=version_of(WIZARD), flag=KT("facts__flag"))
         .annotate(n=Count("id"))
     )
     for r in flags:
@@ -365,21 +220,23 @@ def wrong_actions(start: dt.datetime, end: dt.datetime) -> list[Row]:
         if r["flag"] in WRONG_FLAGS:
             out.add("", "", r["rv"], r["n"])
     cancelled = (
-        _day("repair_request_cancelled", start, end).values(rv=_version(WIZARD)).annotate(n=Count("id"))
+        day_events("repair_request_cancelled", start, end)
+        .values(rv=version_of(WIZARD))
+        .annotate(n=Count("id"))
     )
     for c in cancelled:
         out.add("kind", "cancelled", c["rv"], c["n"])
         out.add("", "", c["rv"], c["n"])
     overridden = (
-        _day("decision_overridden", start, end)
+        day_events("decision_overridden", start, end)
         .filter(facts__flow="repair_intake")
-        .values(rv=_version(WIZARD))
+        .values(rv=version_of(WIZARD))
         .annotate(n=Count("id"))
     )
     for o in overridden:
         out.add("kind", "overridden", o["rv"], o["n"])
         out.add("", "", o["rv"], o["n"])
-    submitted = _about_tenancy(("repair_request_submitted",), start, end)
+    submitted = about_tenancy(("repair_request_submitted",), start, end)
     today = submitted.annotate(
         rv=Subquery(
             JournalRuleVersion.objects.filter(event=OuterRef("event_id"), rule_version__rule_set__key=WIZARD)
@@ -387,10 +244,10 @@ def wrong_actions(start: dt.datetime, end: dt.datetime) -> list[Row]:
             .values("rule_version")[:1]
         )
     ).values_list("subject_id", KeyTextTransform("problem_id", "event__facts"), "event__occurred_at", "rv")
-    before = _about_tenancy(("repair_request_submitted",), start - REPEAT_WINDOW, end).values_list(
+    before = about_tenancy(("repair_request_submitted",), start - REPEAT_WINDOW, end).values_list(
         "subject_id", KeyTextTransform("problem_id", "event__facts"), "event__occurred_at"
     )
-    window = _Window(before, REPEAT_WINDOW)
+    window = Window(before, REPEAT_WINDOW)
     for tenancy, problem, moment, rv in today:
         repeat = 1 if window.before(tenancy, problem, moment) else 0
         out.add("", "", rv, repeat, 1)
@@ -401,12 +258,12 @@ def wrong_actions(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def satisfaction(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     rows = (
-        _day("satisfaction_recorded", start, end)
+        day_events("satisfaction_recorded", start, end)
         .annotate(grade=Cast(KT("facts__grade"), IntegerField()))
         .values(
-            rv=_version(WIZARD),
+            rv=version_of(WIZARD),
             intake=KT("facts__intake_channel"),
             trade=KT("facts__trade"),
             contractor=KT("facts__contractor_id"),
@@ -425,11 +282,11 @@ def satisfaction(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def timeliness(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
+    out = Rows()
     rows = (
-        _day("work_order_reported", start, end)
+        day_events("work_order_reported", start, end)
         .filter(facts__result="done")
-        .values(rv=_version(ROUTING))
+        .values(rv=version_of(ROUTING))
         .annotate(n=Count("id"), late=Count("id", filter=Q(facts__late=True)))
     )
     for r in rows:
@@ -441,17 +298,17 @@ def unmet_demand(start: dt.datetime, end: dt.datetime) -> list[Row]:
     # answers.UnansweredSearch keeps the wording (with no link to who typed it); read as a plain table.
     from roer.answers.models import UnansweredSearch
 
-    out = _Rows()
+    out = Rows()
     answers = (
-        _day("answers_searched", start, end)
-        .values(rv=_version(ANSWERS))
+        day_events("answers_searched", start, end)
+        .values(rv=version_of(ANSWERS))
         .annotate(n=Count("id"), missed=Count("id", filter=Q(facts__matched=False)))
     )
     for r in answers:
         out.add("", "", r["rv"], r["missed"], r["n"])
         out.add("source", "answers", r["rv"], r["missed"], r["n"])
     wizard = (
-        _day("wizard_step", start, end)
+        day_events("wizard_step", start, end)
         .filter(facts__step="searched")
         .aggregate(n=Count("id"), missed=Count("id", filter=Q(facts__matched=False)))
     )
@@ -469,8 +326,8 @@ def unmet_demand(start: dt.datetime, end: dt.datetime) -> list[Row]:
 
 
 def collections(start: dt.datetime, end: dt.datetime) -> list[Row]:
-    out = _Rows()
-    rows = _day(COLLECTION_ACTIVITIES, start, end).values("activity").annotate(n=Count("id"))
+    out = Rows()
+    rows = day_events(COLLECTION_ACTIVITIES, start, end).values("activity").annotate(n=Count("id"))
     for r in rows:
         out.add("activity", r["activity"], None, r["n"])
     stock = JournalEvent.objects.filter(
@@ -490,7 +347,7 @@ def first_contact(start: dt.datetime, end: dt.datetime) -> list[Row]:
     """Per case whose first successful human contact (phone, desk, visit, ...) happened this day: the
     calendar days since the case was opened (a human-contact signal). Two queries: the day's contacts
     with their case, and the opening and earlier contacts of just those cases."""
-    out = _Rows()
+    out = Rows()
     today = list(
         JournalSubject.objects.filter(
             kind=CASE,
@@ -718,7 +575,7 @@ def example_requests(key: str, start: dt.datetime, end: dt.datetime, limit: int 
     if key not in EXAMPLES:
         return []
     activity, condition = EXAMPLES[key]
-    events = _day(activity, start, end).filter(condition)
+    events = day_events(activity, start, end).filter(condition)
     if key == "satisfaction":
         events = events.annotate(grade=Cast(KT("facts__grade"), IntegerField())).filter(grade__lt=LOW_GRADE)
     ids = (
