@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from bench import camt_import, process_map
+from bench import camt_import, letters, portal_load, process_map
 
 TARGETS: dict[str, Callable[[list[str]], int]] = {
     "camt_import": camt_import.main,
     "process_map": process_map.main,
+    "letters": letters.main,
+    "portal_load": portal_load.main,
 }
 
 

@@ -125,6 +125,11 @@ def _letter(w: World) -> dict[str, Any]:
     return {"letter_id": w.letter_a.pk}
 
 
+def _case_letter(w: World) -> dict[str, Any]:
+    assert w.case_a is not None and w.letter_a is not None
+    return {"case_id": w.case_a.pk, "letter_id": w.letter_a.pk}
+
+
 def _callback(w: World) -> dict[str, Any]:
     return {"callback_id": w.callback_a.pk}
 
@@ -161,6 +166,25 @@ def _alert(_w: World) -> dict[str, Any]:
         },
     )
     return {"alert_id": alert.pk}
+
+
+def _review_item(_w: World) -> dict[str, Any]:
+    from roer.core.journal import record
+    from roer.core.subjects import SubjectRef
+    from roer.supervision.models import ReviewItem
+
+    item = ReviewItem.objects.filter(subject_kind="tests.securitymatrix").first()
+    if item is None:
+        subject = SubjectRef(kind="tests.securitymatrix", id="1")
+        event = record(activity="work_order_flagged", subjects=[subject], facts={"flag": "wrong_trade"})
+        item = ReviewItem.objects.create(
+            event=event,
+            reason="contractor_flag",
+            subject_kind=subject.kind,
+            subject_id=subject.id,
+            occurred_at=event.occurred_at,
+        )
+    return {"item_id": item.pk}
 
 
 def _const(**kwargs: Any) -> Kwargs:
@@ -215,6 +239,10 @@ EXPECTED: dict[str, Row] = {
     "portal:account-mandate-change": tenant(),
     "portal:account-mandate-cancel": tenant(),
     "portal:callback-detail": tenant(200, 404, kwargs=_callback),
+    # each tenant gets their own data only: the person comes from the signed-in account, never the address
+    "portal:personal_data": tenant(),
+    "portal:personal_data_json": tenant(),
+    "portal:personal_data_pdf": tenant(),
     # --- the console ---------------------------------------------------------------------------------
     "console:home": console(*CONSOLE_ROLES),
     "console:case_queue": console(SOCIAL, COLLECTIONS),
@@ -228,6 +256,7 @@ EXPECTED: dict[str, Row] = {
     "console:case_objection": console(SOCIAL, ok=405, kwargs=_case),
     "console:case_note": console(SOCIAL, ok=405, kwargs=_case),
     "console:case_close": console(SOCIAL, ok=405, kwargs=_case),
+    "console:case_letter_stop": console(SOCIAL, ok=405, kwargs=_case_letter),
     "console:arrangements": console(SOCIAL, COLLECTIONS),
     "console:arrangement_decision": console(SOCIAL, COLLECTIONS, ok=405, kwargs=_arrangement),
     "console:collections": console(COLLECTIONS),
@@ -245,11 +274,14 @@ EXPECTED: dict[str, Row] = {
     # the process supervisor: meters and the helm
     "console:meters": console(SUPERVISOR),
     "console:meter_detail": console(SUPERVISOR, kwargs=_meter),
+    "console:meters_fairness": console(SUPERVISOR),
     "console:alerts": console(SUPERVISOR),
     "console:alert_detail": console(SUPERVISOR, kwargs=_alert),
     "console:alert_assign": console(SUPERVISOR, ok=405, kwargs=_alert),
     "console:alert_acknowledge": console(SUPERVISOR, ok=405, kwargs=_alert),
     "console:alert_resolve": console(SUPERVISOR, ok=405, kwargs=_alert),
+    "console:review_queue": console(SUPERVISOR),
+    "console:review_item": console(SUPERVISOR, kwargs=_review_item),
     "console:process_map": console(SUPERVISOR),
     "console:process_variant": console(SUPERVISOR, ok=404, kwargs=_const(index=9999)),
     "console:helm_flows": console(SUPERVISOR),
@@ -262,6 +294,14 @@ EXPECTED: dict[str, Row] = {
     "console:helm_rule_version": console(SUPERVISOR, kwargs=_const(key=ROUTING_KEY, number=1)),
     "console:helm_replay": console(SUPERVISOR, kwargs=_const(key=ROUTING_KEY, number=1)),
     "console:helm_publish": console(SUPERVISOR, ok=405, kwargs=_const(key=ROUTING_KEY, number=1)),
+    # one repair request: customer service reads it, the process supervisor takes it over
+    "console:repair_list": console(SUPERVISOR, SERVICE),
+    "console:repair_detail": console(SUPERVISOR, SERVICE, kwargs=_repair),
+    "console:repair_reclassify": console(SUPERVISOR, ok=405, kwargs=_repair),
+    "console:repair_reroute": console(SUPERVISOR, ok=405, kwargs=_repair),
+    "console:repair_hold": console(SUPERVISOR, ok=405, kwargs=_repair),
+    "console:repair_release": console(SUPERVISOR, ok=405, kwargs=_repair),
+    "console:repair_message": console(SUPERVISOR, ok=405, kwargs=_repair),
     # --- the contractors' area -----------------------------------------------------------------------
     "contractors:orders": contractor_area(200, 200),
     "contractors:order": contractor_area(kwargs=_order),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from roer.accounts.models import User
 from roer.accounts.tokens import tenant_password_reset_token
 from roer.core import journal
 from roer.core.constants import Channel
+from roer.core.outbox import mail_enqueue
 
 logger = structlog.get_logger(__name__)
 
@@ -52,6 +54,8 @@ def role_groups_ensure() -> None:
     administrators.permissions.add(
         *Permission.objects.filter(content_type__app_label__in=_ADMINISTRATOR_PERMISSION_APPS),
         *Permission.objects.filter(content_type__app_label="auth", codename="view_group"),
+        # The e-mail outbox, to see (and queue again) messages that could not be sent.
+        *Permission.objects.filter(content_type__app_label="core", codename="view_outboxmessage"),
     )
 
 
@@ -342,7 +346,10 @@ def password_reset_request(
             message = _password_reset_mail(
                 user=user, reset_path=reset_path_for(uid, token), base_url=base_url
             )
-            transaction.on_commit(message.send)
+            # Sent by the outbox after the commit. The token is new for each request; the key holds its
+            # hash, as the token itself opens the account.
+            token_hash = hashlib.sha256(token.encode()).hexdigest()[:32]
+            mail_enqueue(message, key=f"password-reset:{user.pk}:{token_hash}")
             journal.record(
                 activity="password_reset_requested",
                 subjects=[user],

@@ -9,7 +9,8 @@ app_name = "api"
 
 urlpatterns = [
     path("repair-problems", RepairProblemListView.as_view(), name="repair-problems"),
-    path("repair-problems/<slug:problem_id>", RepairProblemDetailView.as_view(), name="repair-problem"),
+    # Any id reaches the view, so an unknown one is the API's JSON 404, not the site's HTML page.
+    path("repair-problems/<str:problem_id>", RepairProblemDetailView.as_view(), name="repair-problem"),
     # A contractor's work orders (VERA onderhoudsorders), by the contractor's own token.
     path("onderhoudsorders", orders_views.OrderListView.as_view(), name="orders"),
     path("onderhoudsorders/<str:code>", orders_views.OrderDetailView.as_view(), name="order"),

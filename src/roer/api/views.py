@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from roer.api.orders_serializers import FoutSerializer
 from roer.api.serializers import (
     RepairProblemPageSerializer,
     RepairProblemQuerySerializer,
@@ -26,6 +28,11 @@ from roer.repairs.selectors import live_wizard, problem_summaries, summarise
 from roer.repairs.tree import WizardError
 
 MAX_MATCHES = 100
+# Answers besides 200 that the schema must document (the fuzz tests check every answer against it).
+BAD_QUERY = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="A query parameter is wrong: {field: [messages]}."
+)
+NO_SUCH_PROBLEM = OpenApiResponse(FoutSerializer, description="No repair problem with this id.")
 
 
 class PublicView(APIView):
@@ -44,7 +51,7 @@ class RepairProblemListView(PublicView):
             "herstellingen clause and an emergency number where one applies."
         ),
         parameters=[RepairProblemQuerySerializer],
-        responses={200: RepairProblemPageSerializer},
+        responses={200: RepairProblemPageSerializer, 400: BAD_QUERY},
         examples=[
             OpenApiExample("A blocked sink", value={"search": "gootsteen verstopt"}, request_only=True)
         ],
@@ -97,7 +104,7 @@ class RepairProblemDetailView(PublicView):
         parameters=[
             OpenApiParameter("problem_id", str, OpenApiParameter.PATH, description="The problem's slug.")
         ],
-        responses={200: RepairProblemSerializer},
+        responses={200: RepairProblemSerializer, 404: NO_SUCH_PROBLEM},
         tags=["repair-problems"],
     )
     def get(self, request: Request, problem_id: str) -> Response:

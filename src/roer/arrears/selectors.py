@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from roer.arrears.constants import ArrangementStatus
 from roer.arrears.history import ArrangementRecord, HouseholdChange, LedgerMovement
@@ -31,6 +32,7 @@ from roer.arrears.models import (
 )
 from roer.casework.constants import CaseStatus, ContactTopic
 from roer.casework.models import Case, ContactMoment
+from roer.core import helm
 from roer.core.constants import Channel
 from roer.core.csvfiles import chunked
 from roer.core.dates import local_date, start_of_day
@@ -304,5 +306,31 @@ def letters_of_tenancy(tenancy_id: int) -> list[Letter]:
 
 
 def letters_to_post(day: dt.date) -> list[Letter]:
-    """The day's letters that go by post, in the order they were made."""
-    return list(Letter.objects.filter(letter_date=day, channel="BRI").order_by("id"))
+    """The day's letters that go by post, in the order they were made; a stopped letter is never printed."""
+    letters = list(Letter.objects.filter(letter_date=day, channel="BRI").order_by("id"))
+    stopped = stopped_letter_ids([letter.pk for letter in letters])
+    return [letter for letter in letters if letter.pk not in stopped]
+
+
+LETTER_KIND = "arrears.letter"
+
+
+def stopped_letter_ids(ids: Sequence[int], now: dt.datetime | None = None) -> set[int]:
+    """Which of these letters a person stopped (`letter_stop`: a hold on the letter that is in force)."""
+    if not ids:
+        return set()
+    now = now or timezone.now()
+    holds = helm.holds_by_subject(LETTER_KIND, [str(pk) for pk in ids])
+    return {int(pk) for pk, periods in holds.items() if any(p.active_at(now) for p in periods)}
+
+
+def letters_pending(tenancy_id: int) -> list[Letter]:
+    """A tenancy's posted letters not yet in a print batch and not stopped, newest first: the ones a person
+    can still stop. (An e-mailed letter goes out through the outbox as soon as it is made.)"""
+    letters = list(
+        Letter.objects.filter(
+            tenancy_id=tenancy_id, channel=Channel.LETTER, print_batch__isnull=True
+        ).order_by("-letter_date", "-id")
+    )
+    stopped = stopped_letter_ids([letter.pk for letter in letters])
+    return [letter for letter in letters if letter.pk not in stopped]

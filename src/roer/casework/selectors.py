@@ -89,8 +89,9 @@ def get_case_for_user(user: Any, case_id: int) -> Case:
 def notes_for_user(*, user: Any, case: Case, purpose: NoteReadPurpose | str) -> list[CaseNote]:
     """The notes this user may read, oldest first.
 
-    Health (AVG art. 9) and family notes only for social managers; every read that shows any of them is
-    journaled with the reader, the categories, the count and the purpose, never the text.
+    Health (AVG art. 9) and family notes only for social managers. Every read that shows notes is
+    journaled with the reader, the categories, the count and the purpose, never the text: a general note
+    is personal data too (issue 7: every read of casework notes is journaled, with who and why).
     """
     purpose = NoteReadPurpose(purpose)
     categories = access.note_categories_for(user)
@@ -101,16 +102,16 @@ def notes_for_user(*, user: Any, case: Case, purpose: NoteReadPurpose | str) -> 
         .select_related("author")
         .order_by("created_at", "id")
     )
-    protected = [note for note in notes if note.category in PROTECTED_NOTE_CATEGORIES]
-    if protected:
+    if notes:
         journal.record(
             activity="casework_notes_read",
             subjects=[case.tenancy_subject, case],
             actor=user,
             facts={
                 "case_id": case.pk,
-                "categories": sorted({note.category for note in protected}),
-                "count": len(protected),
+                "categories": sorted({note.category for note in notes}),
+                "count": len(notes),
+                "protected": sum(1 for note in notes if note.category in PROTECTED_NOTE_CATEGORIES),
                 "purpose": purpose,
             },
         )

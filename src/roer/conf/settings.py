@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,22 @@ CREDITOR_IBAN = env_str(
     "ROER_CREDITOR_IBAN", "NL91ABNA0417164300", "The corporation's IBAN that receives rent."
 )
 CREDITOR_BIC = env_str("ROER_CREDITOR_BIC", "ABNANL2A", "BIC of ROER_CREDITOR_IBAN.")
+_REVIEW_SAMPLE = env_str(
+    "ROER_REVIEW_SAMPLE_PERCENT", "2", "Share of portal interactions sampled for review, in percent (0-100)."
+)
+try:
+    REVIEW_SAMPLE_PERCENT = Decimal(_REVIEW_SAMPLE)
+except ArithmeticError:
+    raise ImproperlyConfigured(f"ROER_REVIEW_SAMPLE_PERCENT={_REVIEW_SAMPLE!r}: expected a number") from None
+if not REVIEW_SAMPLE_PERCENT.is_finite() or not Decimal(0) <= REVIEW_SAMPLE_PERCENT <= Decimal(100):
+    raise ImproperlyConfigured(f"ROER_REVIEW_SAMPLE_PERCENT={_REVIEW_SAMPLE!r}: expected 0 to 100")
+RETENTION_YEARS = env_int(
+    "ROER_RETENTION_YEARS",
+    7,
+    "Years after a tenancy ends before its personal data is anonymised (Dutch fiscal retention: 7).",
+)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(f"ROER_RETENTION_YEARS={RETENTION_YEARS}: expected 1 or more")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], "Comma-separated host names Roer answers to."
@@ -111,6 +128,14 @@ CELERY_RESULT_BACKEND = env_optional("CELERY_RESULT_BACKEND", "Celery result bac
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task sent from a web request (the outbox after a commit) gives up within a second when the broker is
+# down, instead of kombu's default retries: the outbox row waits for the beat task; the page does not hang.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Scheduled work; each task is idempotent, so a repeated or late run does no harm.
 CELERY_BEAT_SCHEDULE = {
     "run-collections": {"task": "roer.arrears.run_collections", "schedule": crontab(minute=0, hour=3)},
@@ -120,10 +145,22 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly; idempotent, so a late or repeated run does no harm.
     "record-wizard-abandons": {"task": "roer.repairs.record_wizard_abandons", "schedule": crontab(minute=15)},
+    # Yesterday's portal interactions into the review queue, once the day is over (idempotent).
+    "fill-review-queue": {
+        "task": "roer.supervision.fill_review_queue",
+        "schedule": crontab(minute=20, hour=1),
+    },
     # Yesterday's meters, after the day is over and before the collections run.
     "rollup-meters": {"task": "roer.supervision.rollup_meters", "schedule": crontab(minute=30, hour=1)},
     # After the rollup: yesterday's meters against their targets and their own trailing 28 days.
     "check-alerts": {"task": "roer.supervision.check_alerts", "schedule": crontab(minute=45, hour=1)},
+    # Monthly: personal data of tenancies ended longer ago than the retention period (idempotent).
+    "anonymise-ended": {
+        "task": "roer.privacy.anonymise_ended",
+        "schedule": crontab(minute=0, hour=4, day_of_month=1),
+    },
+    # The e-mail outbox: messages whose after-commit delivery failed or was never asked (broker down).
+    "deliver-outbox": {"task": "roer.core.deliver_outbox", "schedule": crontab()},
 }
 
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost", "SMTP server.")
@@ -131,6 +168,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, "SMTP port.")
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "", "SMTP user name.")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "", "SMTP password.")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "STARTTLS to the SMTP server.")
+# The outbox holds a message's row lock while it talks to the SMTP server: a server that hangs must not
+# hold it (and the worker) forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, "Seconds to wait for the SMTP server before trying later.")
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Roer <noreply@roer.local>", "Sender of e-mail to tenants."
 )
@@ -218,6 +258,7 @@ INSTALLED_APPS = [
     "roer.repairs",
     "roer.answers",
     "roer.supervision",
+    "roer.privacy",
     "roer.api",
     "roer.portal",
     "roer.console",

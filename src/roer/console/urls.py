@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/<int:case_id>/objection/", views.case_objection, name="case_objection"),
     path("cases/<int:case_id>/note/", views.case_note, name="case_note"),
     path("cases/<int:case_id>/close/", views.case_close, name="case_close"),
+    path(
+        "cases/<int:case_id>/letters/<int:letter_id>/stop/", views.case_letter_stop, name="case_letter_stop"
+    ),
     # arrangements outside the self-service policy (social managers and collections officers)
     path("arrangements/", views.arrangements, name="arrangements"),
     path(
@@ -51,4 +54,6 @@ urlpatterns = [
     # the process supervisor: meters and the dashboard, the helm and rule versions with replay
     path("supervisie/meters/", include("roer.console.urls_meters")),
     path("supervisie/roer/", include("roer.console.urls_helm")),
+    path("supervisie/beoordelen/", include("roer.console.urls_review")),
+    path("reparaties/", include("roer.console.urls_repairs")),
 ]

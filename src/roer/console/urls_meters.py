@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from roer.console import views_alerts, views_meters, views_process
+from roer.console import views_alerts, views_fairness, views_meters, views_process
 
 urlpatterns = [
     path("", views_meters.dashboard, name="meters"),
@@ -15,5 +15,7 @@ urlpatterns = [
     # the process map (before `<slug:key>/`, which would take "proces/")
     path("proces/", views_process.process_map, name="process_map"),
     path("proces/variant/<int:index>/", views_process.process_variant, name="process_variant"),
+    # fairness (before `<slug:key>/`, which would take "eerlijkheid/")
+    path("eerlijkheid/", views_fairness.fairness, name="meters_fairness"),
     path("<slug:key>/", views_meters.meter_detail, name="meter_detail"),
 ]

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,11 +24,14 @@ from django.views.decorators.http import require_POST
 
 from roer.accounts.access import acting_user, role_required
 from roer.accounts.constants import Role
+from roer.arrears import selectors as arrears_selectors
+from roer.arrears.models import Letter
 from roer.arrears.selectors_arrangements import bailiff_proposals_pending
 from roer.arrears.services import review
 from roer.arrears.services.arrangements import arrangement_decide, arrangement_propose
 from roer.arrears.services.bailiff import bailiff_proposal_decide
 from roer.arrears.services.early_warning import early_warning_objection_record
+from roer.arrears.services.letters import letter_stop
 from roer.casework import access as casework_access
 from roer.casework import selectors as casework_selectors
 from roer.casework import services as casework_services
@@ -36,6 +39,7 @@ from roer.casework.constants import NoteReadPurpose
 from roer.casework.models import Case
 from roer.console import forms as console_forms
 from roer.console import queries
+from roer.console.forms_letters import LetterStopForm
 from roer.console.timeline import build_chart
 from roer.core.money import format_euros
 from roer.ledger.services.statements import bank_entry_assign, bank_entry_mark_for_return
@@ -179,9 +183,18 @@ def _render_case(
             "timeline_events": list(reversed(timeline.events)),
             "chart": build_chart(timeline),
             "may_work": may_work,
+            "pending_letters": _pending_letters(case, bound or {}),
             **_case_forms(request, bound or {}),
         },
     )
+
+
+def _pending_letters(case: Case, bound: dict[str, forms.Form]) -> list[tuple[Any, forms.Form]]:
+    """The tenancy's posted letters not printed yet, each with the form to stop it."""
+    return [
+        (letter, bound.get(f"letter-{letter.pk}") or LetterStopForm(prefix=f"letter-{letter.pk}"))
+        for letter in arrears_selectors.letters_pending(case.tenancy_id)
+    ]
 
 
 @role_required(SOCIAL, COLLECTIONS)
@@ -348,6 +361,22 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
             text=data["text"],
         ),
         success=lambda case, data: _("The note is added."),
+    )
+
+
+@role_required(SOCIAL)
+@require_POST
+def case_letter_stop(request: HttpRequest, case_id: int, letter_id: int) -> HttpResponse:
+    case = casework_selectors.get_case_for_user(request.user, case_id)
+    letter = get_object_or_404(Letter, pk=letter_id, tenancy_id=case.tenancy_id)
+    return _case_action(
+        request,
+        case_id,
+        name=f"letter-{letter.pk}",
+        form_class=LetterStopForm,
+        prefix=f"letter-{letter.pk}",
+        call=lambda case, data: letter_stop(letter=letter, by=acting_user(request), reason=data["reason"]),
+        success=lambda case, data: _("The letter is stopped: it will not be printed."),
     )
 
 

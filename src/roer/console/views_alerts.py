@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from roer.accounts.access import acting_user, role_required
 from roer.accounts.constants import Role
 from roer.core.models import RuleVersion
 from roer.supervision import alerts
+from roer.supervision.fairness import AGE_BAND_LABELS, DIMENSION_LABELS, RATE_LABELS
 from roer.supervision.meters import BY_KEY, Unit
 from roer.supervision.models import Alert, AlertKind, AlertState
 
@@ -86,6 +87,42 @@ def _dimension_label(alert: Alert) -> str:
     return f"{alert.dimension}: {alert.value or '–'}"
 
 
+def _per_hundred(numerator: Any, denominator: Any) -> str:
+    if not isinstance(numerator, int) or not isinstance(denominator, int) or not denominator:
+        return "–"
+    return number_format(round(100 * numerator / denominator, 1), decimal_pos=1)
+
+
+def _disparity(alert: Alert, evidence: dict[str, Any]) -> str:
+    dimension, _sep, rate = alert.dimension.partition(":")
+    group = AGE_BAND_LABELS.get(alert.value, alert.value) if dimension == "age_band" else alert.value
+    observed = evidence.get("observed") or {}
+    rest = evidence.get("baseline") or {}
+    window = evidence.get("window") or {}
+    adjusted = evidence.get("adjusted_p")
+    shown_p = (
+        "–" if not isinstance(adjusted, float) else "< 0.001" if adjusted < 0.001 else f"= {adjusted:.3f}"
+    )
+    return _(
+        "%(dimension)s %(group)s: %(rate)s %(value)s per 100 arrears episodes (%(num)s in %(den)s) against "
+        "%(rest)s for the rest (%(rnum)s in %(rden)s), %(first)s to %(last)s (exact test of two Poisson "
+        "rates, Bonferroni-adjusted p %(p)s)."
+    ) % {
+        "dimension": DIMENSION_LABELS.get(dimension, dimension),
+        "group": group,
+        "rate": RATE_LABELS.get(rate, rate),
+        "value": _per_hundred(observed.get("numerator"), observed.get("denominator")),
+        "num": observed.get("numerator"),
+        "den": observed.get("denominator"),
+        "rest": _per_hundred(rest.get("numerator"), rest.get("denominator")),
+        "rnum": rest.get("numerator"),
+        "rden": rest.get("denominator"),
+        "first": _day(window.get("first")),
+        "last": _day(window.get("last")),
+        "p": shown_p,
+    }
+
+
 def describe(alert: Alert) -> str:
     """The evidence in words, e.g. "The share was 20% on 3 March 2026 against 40% over the 28 days before
     (binomial test, p = 0.003)"."""
@@ -97,6 +134,8 @@ def describe(alert: Alert) -> str:
     subject = f"{name} ({part})" if part else name
     observed = (evidence.get("observed") or {}).get("value")
     window = evidence.get("window") or {}
+    if alert.kind == AlertKind.DISPARITY:
+        return _disparity(alert, evidence)
     if alert.kind == AlertKind.THRESHOLD:
         return _("%(meter)s was %(observed)s over %(first)s to %(last)s, against a target of %(target)s.") % {
             "meter": subject,

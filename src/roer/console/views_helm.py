@@ -305,6 +305,9 @@ def rule_version(request: HttpRequest, key: str, number: int) -> HttpResponse:
     return _version_page(request, key, _version(key, number), PublishForm())
 
 
+MAX_LABEL_WIDTH = 340
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -322,10 +325,12 @@ class BarChart:
     label_width: int
 
 
-def bar_chart(totals: list[tuple[str, int]], *, width: int = 480, row: int = 28) -> BarChart:
-    """Horizontal bars for a server-rendered SVG: one per kind of change, scaled to the largest."""
-    label_width = 140
-    room = width - label_width - 50
+def bar_chart(totals: list[tuple[str, int]], *, room: int = 290, row: int = 28) -> BarChart:
+    """Horizontal bars for a server-rendered SVG: one per kind of change, scaled to the largest. The label
+    column is as wide as the longest label needs (about 7 units a character at 13px), within limits."""
+    longest = max((len(label) for label, _count in totals), default=0)
+    label_width = min(MAX_LABEL_WIDTH, max(140, longest * 7 + 16))
+    width = label_width + room + 50
     largest = max((count for _label, count in totals), default=0) or 1
     bars = []
     for index, (label, count) in enumerate(totals):

@@ -15,19 +15,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from roer.accounts.access import role_required
 from roer.accounts.constants import Role
+from roer.arrears.constants import ArrangementEndReason
 from roer.casework.constants import ContactTopic
 from roer.console.forms_period import PeriodForm
 from roer.core.constants import Channel
 from roer.core.dates import start_of_day
+from roer.core.money import format_euros
 from roer.repairs.constants import OrderFlag, WizardStep
 from roer.repairs.models import Contractor
 from roer.supervision import meter_selectors
 from roer.supervision.meter_selectors import Card, Figure, Period
 from roer.supervision.meters import Meter, Rollup, Unit, example_requests
+from roer.supervision.meters_collections import MONEY, StockShare
 
 MAX_DAYS = 366
 SPARK_WIDTH, SPARK_HEIGHT = 120, 32
@@ -38,7 +42,7 @@ class MeterFilterForm(PeriodForm):
     """The period (default: the last 28 days) and, optionally, one rule version."""
 
     longest_days = MAX_DAYS
-    too_long = _("Choose a period of at most a year.")
+    too_long = gettext_lazy("Choose a period of at most a year.")
 
     def period(self) -> tuple[Period, int | None]:
         default = meter_selectors.default_period(timezone.localdate())
@@ -89,17 +93,23 @@ def sparkline(meter: Meter, series: list[Decimal | None]) -> Spark:
 def _display(meter: Meter, figure: Figure) -> str:
     if figure.value is None:
         return "–"
-    if meter.rollup != Rollup.RATIO:
+    if meter.unit == MONEY:
+        return format_euros(figure.value / 100)
+    if meter.rollup != Rollup.RATIO and meter.unit != Unit.SHARE:
         return number_format(figure.value, decimal_pos=0)
-    shown = number_format(figure.value, decimal_pos=1)
+    # As many places as the meter rounds to: 1 for most shares, 2 for the arrears share.
+    places = max(0, -int(figure.value.as_tuple().exponent))
+    shown = number_format(figure.value, decimal_pos=places)
     return f"{shown}%" if meter.unit == Unit.SHARE else shown
 
 
 _KIND_LABELS = {
-    "cancelled": _("Cancelled"),
-    "repeat": _("Repeat request within 30 days"),
-    "overridden": _("Decision overridden by staff"),
-    "callback": _("Callback request"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "repeat": gettext_lazy("Repeat request within 30 days"),
+    "overridden": gettext_lazy("Decision overridden by staff"),
+    "callback": gettext_lazy("Callback request"),
+    "charged": gettext_lazy("Charged"),
+    "waived": gettext_lazy("Waived"),
 }
 
 
@@ -114,7 +124,8 @@ def _labeller(dimension: str, values: list[str]) -> dict[str, str]:
     choices: dict[str, str] = {str(k): str(v) for k, v in _KIND_LABELS.items()}
     for enum in (WizardStep, Channel, OrderFlag, ContactTopic):
         choices.update({str(value): str(label) for value, label in enum.choices})
-    if dimension in ("step", "channel", "via", "kind", "topic"):
+    choices.update({str(value): str(label) for value, label in ArrangementEndReason.choices})
+    if dimension in ("step", "channel", "via", "kind", "topic", "end_reason"):
         labels = {v: choices[v] for v in values if v in choices}
     return labels
 
@@ -125,6 +136,20 @@ class CardView:
     display: str
     spark: Spark
     owner: str
+    counts: str = ""  # the figure's parts in words, when the template's generic line does not fit
+
+
+def _counts(meter: Meter, figure: Figure) -> str:
+    if isinstance(meter, StockShare):
+        return _("%(owed)s owed of %(rent)s annual rent, on the last day of the period") % {
+            "owed": format_euros(Decimal(figure.numerator) / 100),
+            "rent": format_euros(Decimal(figure.denominator) / 100),
+        }
+    if meter.unit == MONEY:
+        return ngettext(
+            "%(n)s episode, summed over the period", "%(n)s episodes, summed over the period", figure.extra
+        ) % {"n": figure.extra}
+    return ""
 
 
 def _card_view(card: Card) -> CardView:
@@ -133,6 +158,7 @@ def _card_view(card: Card) -> CardView:
         display=_display(card.meter, card.figure),
         spark=sparkline(card.meter, card.series),
         owner=str(Role(card.meter.owner).label),
+        counts=_counts(card.meter, card.figure),
     )
 
 
@@ -166,13 +192,15 @@ class BarRow:
 def _bars(meter: Meter, dimension: str, rows: list[tuple[str, Figure]]) -> list[BarRow]:
     """Bars of the meter's value (a share against 100%, a grade against 10) when every row has a
     denominator; else bars of the counts, against the largest."""
-    ratios = meter.rollup == Rollup.RATIO and all(f.denominator for _v, f in rows)
-    if ratios:
+    stock = isinstance(meter, StockShare)
+    ratios = (meter.rollup == Rollup.RATIO or stock) and all(f.denominator for _v, f in rows)
+    scale: Decimal | None = None
+    if ratios and stock:  # a small share (arrears of rent): against the largest, not against 100%
+        scale = max([Decimal(0), *(f.value or Decimal(0) for _v, f in rows)]) or Decimal(1)
+    elif ratios:
         scale = (
             Decimal(100) if meter.unit == Unit.SHARE else Decimal(10) if meter.unit == Unit.GRADE else None
         )
-    else:
-        scale = None
     if scale is None:
         ratios = False
         scale = Decimal(max([f.numerator for _v, f in rows] + [1]))
@@ -180,7 +208,7 @@ def _bars(meter: Meter, dimension: str, rows: list[tuple[str, Figure]]) -> list[
     bars = []
     for i, (value, figure) in enumerate(rows):
         amount = (figure.value or Decimal(0)) if ratios else Decimal(figure.numerator)
-        shown = _display(meter, figure) if ratios else str(figure.numerator)
+        shown = _display(meter, figure) if ratios or meter.unit == MONEY else str(figure.numerator)
         width = round(float(BAR_WIDTH * min(Decimal(1), amount / scale)), 1)
         label = labels.get(value, value or "–")
         bars.append(

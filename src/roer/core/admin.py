@@ -1,11 +1,15 @@
-"""The journal is read-only in the admin; rule versions change only through the rules services."""
+"""The journal is read-only in the admin; rule versions change only through the rules services; the e-mail
+outbox is read-only too, with one action: put failed messages back in the queue."""
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from roer.core.models import Decision, FlowMode, Hold, JournalEvent, RuleVersion
+from roer.core.models import Decision, FlowMode, Hold, JournalEvent, OutboxMessage, RuleVersion
+from roer.core.outbox import outbox_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,3 +50,19 @@ class HoldAdmin(ReadOnlyAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("decided_at", "flow", "subject_kind", "subject_id", "outcome", "override_outcome")
     list_filter = ("flow", "outcome")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Failed messages are the ones staff look for: filter on status."""
+
+    list_display = ("created_at", "key", "status", "attempts", "next_attempt_at", "sent_at", "last_error")
+    list_filter = ("status",)
+    search_fields = ("key",)
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+
+    @admin.action(description=_("Send the selected failed messages again"))
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d message(s) queued again.") % {"count": count})

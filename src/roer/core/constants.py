@@ -42,3 +42,9 @@ class RuleVersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     RETIRED = "retired", _("Retired")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed: gave up after repeated attempts")

@@ -224,3 +224,27 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Beoordeling {self.grade} voor {self.request_id}"
+
+
+class TenantMessage(models.Model):
+    """A short message from staff to the tenant about one request: e-mailed to the tenancy's address and shown
+    on the tenant's repair page. The text is personal data, so it lives here; the journal only records that
+    a message was sent."""
+
+    request = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="tenant_messages")
+    text = models.TextField(help_text=_("The message as the tenant reads it."))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Empty: not sent yet, or nobody of the tenancy has an e-mail address."),
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Bericht {self.pk} bij {self.request_id}"

@@ -1,7 +1,8 @@
 """Satisfaction after a repair: the tenant's grade (1 to 10), whether the problem is fixed, and their own
 words — in the portal or through a signed link in the e-mail sent when the contractor reports the work done.
 
-- `satisfaction_ask(request_id=)` sends that e-mail once per request (after commit of `work_order_report`).
+- `satisfaction_ask(request_id=)` queues that e-mail once per request (in `work_order_report`'s transaction;
+  the outbox sends it after the commit).
 - `grade_link_token` / `grade_link_read`: a `TimestampSigner` token for one request, valid 30 days. The
   token is the permission: the page behind it needs no sign-in and shows nothing personal.
 - `satisfaction_record(...)` stores the grade, once per request: a second grade is refused (no edits; the
@@ -27,9 +28,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from roer.core import journal
+from roer.core import helm, journal
 from roer.core.constants import ActorKind, Channel
 from roer.core.models import RuleVersion
+from roer.core.outbox import mail_enqueue
 from roer.repairs.constants import (
     GRADABLE_REQUEST_STATUSES,
     GRADE_MAX,
@@ -44,10 +46,10 @@ from roer.repairs.selectors import live_wizard
 from roer.repairs.services import (
     RepairRefused,
     _is_tenant_actor,
-    _lock_request,
-    _recipients,
-    _set_request_status,
-    _tenancy_ref,
+    lock_request,
+    recipients_of,
+    set_request_status,
+    tenancy_ref,
 )
 from roer.repairs.tree import WizardError
 from roer.tenancies.models import TenancyParty
@@ -194,38 +196,48 @@ def satisfaction_text(request: RepairRequest, url: str) -> tuple[str, str]:
     return str(subject), "\n".join(str(line) for line in lines)
 
 
-def satisfaction_ask(*, request_id: int, now: dt.datetime | None = None) -> bool:
-    """E-mail the tenant the link to grade the repair — once per request, only when the work is done and
-    not graded yet. Returns whether an e-mail went out. Runs after commit of `work_order_report`."""
+def satisfaction_ask(*, request_id: int) -> bool:
+    """Queue the e-mail with the link to grade the repair — once per request, only when the work is done
+    and not graded yet. Returns whether this call queued it. Runs in `work_order_report`'s transaction; the
+    outbox sends it after the commit, and `satisfaction_asked` records the real sending."""
     request = RepairRequest.objects.select_related("submitted_by").get(pk=request_id)
     if not is_gradable(request) or request.satisfaction_asked_at is not None:
         return False
-    recipients = _recipients(request)
+    now = timezone.now()
+    if any(hold.active_at(now) for hold in helm.holds_on(request)):
+        # A person has the helm on this request: no automated e-mail while they do.
+        logger.info("satisfaction_ask_held", request_id=request.pk)
+        return False
+    recipients = recipients_of(request)
     if not recipients:
         return False
-    now = now or timezone.now()
-    # Claim the e-mail first, so two callers at once send it once.
-    claimed = RepairRequest.objects.filter(pk=request.pk, satisfaction_asked_at__isnull=True).update(
-        satisfaction_asked_at=now
-    )
-    if not claimed:
-        return False
     subject, body = satisfaction_text(request, grade_link_url(request))
-    try:
-        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients).send()
-    except Exception:
-        RepairRequest.objects.filter(pk=request.pk).update(satisfaction_asked_at=None)
-        raise
+    # The outbox key makes it once: two callers at once, or a later order of the same request, queue nothing.
+    queued = mail_enqueue(
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients),
+        key=f"repair-satisfaction:{request.pk}",
+        on_sent="roer.repairs.satisfaction.satisfaction_asked",
+        # The status when asked, for the journal: the e-mail may leave after the request moved on.
+        on_sent_args={"request_id": request.pk, "status": request.status},
+    )
+    if queued:
+        logger.info("satisfaction_ask_queued", request_id=request.pk)
+    return queued
+
+
+def satisfaction_asked(args: dict[str, Any], sent_at: dt.datetime) -> None:
+    """The outbox sent the e-mail with the grade link (its `on_sent` hook): record when, and journal it."""
+    request = RepairRequest.objects.get(pk=args["request_id"])
+    RepairRequest.objects.filter(pk=request.pk).update(satisfaction_asked_at=sent_at)
     journal.record(
         activity="satisfaction_asked",
-        subjects=[request, _tenancy_ref(request)],
+        subjects=[request, tenancy_ref(request)],
         channel=Channel.EMAIL,
         rule_versions=[request.wizard_version],
-        occurred_at=now,
-        facts={"status": request.status, "link_valid_days": LINK_VALID.days},
+        occurred_at=sent_at,
+        facts={"status": args["status"], "link_valid_days": LINK_VALID.days},
     )
     logger.info("satisfaction_asked", request_id=request.pk)
-    return True
 
 
 # --- recording the grade -------------------------------------------------------------------------------
@@ -294,7 +306,7 @@ def _record(
     channel: SatisfactionChannel,
     now: dt.datetime,
 ) -> SatisfactionResponse:
-    request = _lock_request(request)
+    request = lock_request(request)
     if SatisfactionResponse.objects.filter(request_id=request.pk).exists():
         raise AlreadyGraded(_("You have already graded this repair. Thank you."))
     if request.status not in GRADABLE_REQUEST_STATUSES:
@@ -321,7 +333,7 @@ def _record(
     done_at = order.completed_at if order is not None else None
     journal.record(
         activity="satisfaction_recorded",
-        subjects=[response, request, _tenancy_ref(request)],
+        subjects=[response, request, tenancy_ref(request)],
         actor=by,
         channel=channel.value,
         rule_versions=versions,
@@ -343,10 +355,10 @@ def _record(
     if not fixed:
         handling_before = request.handling
         request.handling = Handling.STAFF_QUEUE
-        before = _set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
+        before = set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
         journal.record(
             activity="repair_request_reopened",
-            subjects=[request, _tenancy_ref(request)],
+            subjects=[request, tenancy_ref(request)],
             rule_versions=versions,
             occurred_at=now,
             facts={

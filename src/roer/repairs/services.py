@@ -8,7 +8,6 @@ event about the request AND the tenancy with the rule versions in force and non-
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from roer.core import helm, journal
 from roer.core.constants import ActorKind, Channel, Flow
 from roer.core.dates import AMSTERDAM
 from roer.core.models import RuleVersion
+from roer.core.outbox import mail_enqueue
 from roer.core.subjects import SubjectRef
 from roer.repairs import routing, scheduling
 from roer.repairs.constants import (
@@ -340,7 +340,7 @@ def _submit(
             contractor=routed.contractor,
             trade=request.trade,
             status=order_status,
-            due_by=_due_by(request, wizard_version, now),
+            due_by=request_due_by(request, wizard_version, now),
             routing_version=routing_version,
             routed_by=routed.matched_by,
             created_at=now,
@@ -403,12 +403,14 @@ def _submit(
                 "due_by": order.due_by.isoformat() if order.due_by else None,
             },
         )
-    transaction.on_commit(functools.partial(_send_confirmation, request.pk))
+    _queue_confirmation(request.pk)
     logger.info("repair_request_submitted", request_id=request.pk, handling=handling, status=status)
     return request
 
 
-def _due_by(request: RepairRequest, wizard_version: RuleVersion, now: dt.datetime) -> dt.datetime | None:
+def request_due_by(
+    request: RepairRequest, wizard_version: RuleVersion, now: dt.datetime
+) -> dt.datetime | None:
     """By the request's urgency; a tenant's part booked under the subscription counts as normal."""
     normal_days = int(wizard_version.document.get("normal_working_days", 5))
     return scheduling.due_by(
@@ -421,7 +423,7 @@ def _due_by(request: RepairRequest, wizard_version: RuleVersion, now: dt.datetim
 # --- the confirmation e-mail ------------------------------------------------------------------------
 
 
-def _recipients(request: RepairRequest) -> list[str]:
+def recipients_of(request: RepairRequest) -> list[str]:
     submitter = request.submitted_by
     if submitter is not None and _is_tenant_actor(submitter) and submitter.email:
         return [submitter.email]
@@ -467,36 +469,48 @@ def confirmation_text(request: RepairRequest) -> tuple[str, str]:
     return subject, "\n".join(str(line) for line in lines)
 
 
-def _send_confirmation(request_id: int) -> None:
+def _queue_confirmation(request_id: int) -> None:
+    """In the submission's transaction: the confirmation goes through the outbox, sent after the commit."""
     request = RepairRequest.objects.select_related("submitted_by").get(pk=request_id)
-    recipients = _recipients(request)
+    recipients = recipients_of(request)
     if not recipients:
         return
     subject, body = confirmation_text(request)
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients).send()
-    sent_at = timezone.now()
+    mail_enqueue(
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients),
+        key=f"repair-confirmation:{request.pk}",
+        on_sent="roer.repairs.services.confirmation_sent",
+        on_sent_args={"request_id": request.pk},
+    )
+
+
+def confirmation_sent(args: dict[str, Any], sent_at: dt.datetime) -> None:
+    """The outbox sent the confirmation: record when (the outbox's `on_sent` hook)."""
+    request = RepairRequest.objects.get(pk=args["request_id"])
     RepairRequest.objects.filter(pk=request.pk).update(confirmation_sent_at=sent_at)
     journal.record(
         activity="repair_request_confirmation_sent",
-        subjects=[request, _tenancy_ref(request)],
+        subjects=[request, tenancy_ref(request)],
         channel=Channel.EMAIL,
         occurred_at=sent_at,
     )
 
 
 def _ask_satisfaction(request_id: int) -> None:
-    """After commit of a DONE report: e-mail the tenant the link to grade the repair. A failing mail server
-    is logged, not raised: the contractor's report is stored, and the tenant can grade in the portal."""
+    """In a DONE report's transaction: queue the e-mail with the link to grade the repair. A failure to
+    queue it is logged, not raised (in a savepoint): the contractor's report is stored, and the tenant can
+    grade in the portal."""
     # Imported here: `satisfaction` builds on this module's helpers.
     from roer.repairs.satisfaction import satisfaction_ask
 
     try:
-        satisfaction_ask(request_id=request_id)
+        with transaction.atomic():
+            satisfaction_ask(request_id=request_id)
     except Exception:
         logger.exception("satisfaction_ask_failed", request_id=request_id)
 
 
-def _tenancy_ref(request: RepairRequest) -> SubjectRef:
+def tenancy_ref(request: RepairRequest) -> SubjectRef:
     """The request's tenancy as a journal subject, without loading its row."""
     return SubjectRef(kind="tenancies.tenancy", id=str(request.tenancy_id))
 
@@ -504,7 +518,7 @@ def _tenancy_ref(request: RepairRequest) -> SubjectRef:
 # --- a person handles the queue -------------------------------------------------------------------
 
 
-def _lock_request(request: RepairRequest) -> RepairRequest:
+def lock_request(request: RepairRequest) -> RepairRequest:
     return RepairRequest.objects.select_for_update().select_related("dwelling").get(pk=request.pk)
 
 
@@ -512,7 +526,7 @@ def _lock_order(order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.select_for_update().select_related("request", "contractor").get(pk=order.pk)
 
 
-def _set_request_status(request: RepairRequest, status: str, now: dt.datetime, *more: str) -> str:
+def set_request_status(request: RepairRequest, status: str, now: dt.datetime, *more: str) -> str:
     before = request.status
     request.status = status
     request.status_changed_at = now
@@ -520,7 +534,7 @@ def _set_request_status(request: RepairRequest, status: str, now: dt.datetime, *
     return before
 
 
-def _set_order_status(order: WorkOrder, status: str, now: dt.datetime, *more: str) -> str:
+def set_order_status(order: WorkOrder, status: str, now: dt.datetime, *more: str) -> str:
     before = order.status
     order.status = status
     order.status_changed_at = now
@@ -539,14 +553,14 @@ def work_order_approve(*, order: WorkOrder, by: Any, now: dt.datetime | None = N
         order = _lock_order(order)
         if order.status != OrderStatus.AWAITING_APPROVAL:
             raise ValueError(f"only an order awaiting approval can be approved, not one in {order.status}")
-        request = _lock_request(order.request)
+        request = lock_request(order.request)
         order.issued_at = now
-        before = _set_order_status(order, OrderStatus.ISSUED, now, "issued_at")
+        before = set_order_status(order, OrderStatus.ISSUED, now, "issued_at")
         request.handling = Handling.ORDERED
-        request_before = _set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
+        request_before = set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
         journal.record(
             activity="work_order_approved",
-            subjects=[order, request, _tenancy_ref(request)],
+            subjects=[order, request, tenancy_ref(request)],
             actor=by,
             rule_versions=[request.wizard_version, order.routing_version],
             occurred_at=now,
@@ -567,7 +581,7 @@ def repair_request_order(
     names, or from the one they pick (the order then says `routed_by="person"`)."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = _lock_request(request)
+        request = lock_request(request)
         if request.status not in OPEN_REQUEST_STATUSES:
             raise ValueError(f"request {request.pk} is {request.status}: nothing to order")
         if request.orders.filter(status__in=list(OPEN_ORDER_STATUSES)).exists():
@@ -585,7 +599,7 @@ def repair_request_order(
             contractor=contractor,
             trade=request.trade,
             status=OrderStatus.ISSUED,
-            due_by=_due_by(request, request.wizard_version, request.submitted_at),
+            due_by=request_due_by(request, request.wizard_version, request.submitted_at),
             routing_version=routing_version,
             routed_by=matched_by,
             created_at=now,
@@ -593,10 +607,10 @@ def repair_request_order(
             status_changed_at=now,
         )
         request.handling = Handling.ORDERED
-        before = _set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
+        before = set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
         journal.record(
             activity="work_order_created",
-            subjects=[order, request, _tenancy_ref(request)],
+            subjects=[order, request, tenancy_ref(request)],
             actor=by,
             rule_versions=[request.wizard_version, routing_version],
             occurred_at=now,
@@ -687,7 +701,7 @@ def _book(
             confirmed_at=now if by_contractor else None,
         )
         if by_contractor:
-            _set_order_status(order, OrderStatus.PLANNED, now)
+            set_order_status(order, OrderStatus.PLANNED, now)
         if reschedule:
             activity = "repair_request_rescheduled"
         else:
@@ -707,7 +721,7 @@ def _book(
             facts["previous_status"] = previous_status
         journal.record(
             activity=activity,
-            subjects=[appointment, order, order.request, _tenancy_ref(order.request)],
+            subjects=[appointment, order, order.request, tenancy_ref(order.request)],
             actor=by,
             rule_versions=_order_versions(order),
             occurred_at=now,
@@ -727,10 +741,10 @@ def appointment_confirm(*, appointment: Appointment, by: Any, now: dt.datetime |
         appointment.status = AppointmentStatus.CONFIRMED
         appointment.confirmed_at = now
         appointment.save(update_fields=["status", "confirmed_at"])
-        before = _set_order_status(order, OrderStatus.PLANNED, now)
+        before = set_order_status(order, OrderStatus.PLANNED, now)
         journal.record(
             activity="appointment_confirmed",
-            subjects=[appointment, order, order.request, _tenancy_ref(order.request)],
+            subjects=[appointment, order, order.request, tenancy_ref(order.request)],
             actor=by,
             rule_versions=_order_versions(order),
             occurred_at=now,
@@ -779,23 +793,23 @@ def repair_request_cancel(
         raise ValueError(_("Say why the request is cancelled."))
     now = now or timezone.now()
     with transaction.atomic():
-        request = _lock_request(request)
+        request = lock_request(request)
         if request.status not in OPEN_REQUEST_STATUSES:
             raise RepairRefused(_("This request can no longer be cancelled."))
         cancelled_orders = []
         for order in WorkOrder.objects.select_for_update().filter(
             request=request, status__in=list(OPEN_ORDER_STATUSES)
         ):
-            _set_order_status(order, OrderStatus.CANCELLED, now)
+            set_order_status(order, OrderStatus.CANCELLED, now)
             order.appointments.exclude(status=AppointmentStatus.CANCELLED).update(
                 status=AppointmentStatus.CANCELLED, cancelled_at=now
             )
             cancelled_orders.append(order.pk)
         request.cancelled_reason = reason.strip()
-        before = _set_request_status(request, RequestStatus.CANCELLED, now, "cancelled_reason")
+        before = set_request_status(request, RequestStatus.CANCELLED, now, "cancelled_reason")
         journal.record(
             activity="repair_request_cancelled",
-            subjects=[request, _tenancy_ref(request)],
+            subjects=[request, tenancy_ref(request)],
             actor=by,
             rule_versions=[request.wizard_version],
             occurred_at=now,
@@ -827,7 +841,7 @@ def work_order_accept(*, order: WorkOrder, by: Any, now: dt.datetime | None = No
             order.save(update_fields=["accepted_at"])
             journal.record(
                 activity="work_order_accepted",
-                subjects=[order, order.request, _tenancy_ref(order.request)],
+                subjects=[order, order.request, tenancy_ref(order.request)],
                 actor=by,
                 rule_versions=_order_versions(order),
                 occurred_at=now,
@@ -848,28 +862,28 @@ def work_order_report(
         _check_contractor(order, by)
         if order.status not in OPEN_ORDER_STATUSES or order.status == OrderStatus.AWAITING_APPROVAL:
             raise ValueError(f"an order in {order.status} cannot be reported on")
-        request = _lock_request(order.request)
+        request = lock_request(order.request)
         order.result = result
         order.remark = remark.strip()
         visit = live_appointment(order)
         if result == OrderResult.DONE:
             order.completed_at = now
-            before = _set_order_status(
+            before = set_order_status(
                 order, OrderStatus.TECHNICALLY_DONE, now, "result", "remark", "completed_at"
             )
-            request_before = _set_request_status(request, RequestStatus.TECHNICALLY_DONE, now)
-            # After commit: the tenant gets the e-mail with the link to grade the repair (once).
-            transaction.on_commit(functools.partial(_ask_satisfaction, request.pk))
+            request_before = set_request_status(request, RequestStatus.TECHNICALLY_DONE, now)
+            # Through the outbox, after the commit: the e-mail with the link to grade the repair (once).
+            _ask_satisfaction(request.pk)
         else:
             if visit is not None:
                 visit.status = AppointmentStatus.CANCELLED
                 visit.cancelled_at = now
                 visit.save(update_fields=["status", "cancelled_at"])
-            before = _set_order_status(order, OrderStatus.ISSUED, now, "result", "remark")
+            before = set_order_status(order, OrderStatus.ISSUED, now, "result", "remark")
             request_before = request.status
         journal.record(
             activity="work_order_reported",
-            subjects=[order, request, _tenancy_ref(request)],
+            subjects=[order, request, tenancy_ref(request)],
             actor=by,
             rule_versions=_order_versions(order),
             occurred_at=now,
@@ -901,7 +915,7 @@ def work_order_flag(
         _check_contractor(order, by)
         if order.status not in OPEN_ORDER_STATUSES:
             raise ValueError(f"an order in {order.status} cannot be flagged")
-        request = _lock_request(order.request)
+        request = lock_request(order.request)
         order.flag = flag
         order.flagged_at = now
         order.remark = remark.strip()
@@ -910,14 +924,14 @@ def work_order_flag(
         )
         request_before = request.status
         if flag == OrderFlag.NO_ACCESS:
-            before = _set_order_status(order, OrderStatus.ISSUED, now, "flag", "flagged_at", "remark")
+            before = set_order_status(order, OrderStatus.ISSUED, now, "flag", "flagged_at", "remark")
         else:
-            before = _set_order_status(order, OrderStatus.CANCELLED, now, "flag", "flagged_at", "remark")
+            before = set_order_status(order, OrderStatus.CANCELLED, now, "flag", "flagged_at", "remark")
             request.handling = Handling.STAFF_QUEUE
-            _set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
+            set_request_status(request, RequestStatus.IN_PROGRESS, now, "handling")
         journal.record(
             activity="work_order_flagged",
-            subjects=[order, request, _tenancy_ref(request)],
+            subjects=[order, request, tenancy_ref(request)],
             actor=by,
             rule_versions=_order_versions(order),
             occurred_at=now,

@@ -3,7 +3,8 @@
 Two rules fire, on the MeterDay rollups only (never the journal):
 
 - threshold: the meter as a whole over the 7 days ending on the day misses its target (at least
-  `MIN_OBSERVATIONS` observations in those days);
+  `MIN_OBSERVATIONS` observations in those days); a share of two stocks (the arrears share) on the day
+  itself;
 - drift: the day departs, in the worse direction, from the trailing 28 days before it. For a share the
   statistic is a one-sided exact binomial test of the day's numerator out of its denominator against the
   baseline rate (summed over the 28 days, all rule versions); the tail is summed in log space with
@@ -13,6 +14,11 @@ Two rules fire, on the MeterDay rollups only (never the journal):
   Either fires at p < `ALPHA`, with at least `MIN_OBSERVATIONS` observations on the day and in the
   baseline. The day is tested per rule version (a new version departing from the old baseline is the
   point), per breakdown value and for the meter as a whole.
+
+- disparity (the fairness meter): over the 28 days ending on the day, a neighbourhood or age band whose rate
+  of escalations or collection costs per arrears episode is higher than the rest's, or whose rate of
+  human-contact signals is lower, by the exact conditional test of two Poisson rates with Bonferroni over the
+  groups (`roer.supervision.fairness.disparities`, adjusted p < 0.01, at least 20 episodes in the group).
 
 One alert is open per (meter, kind, dimension, value, rule version): a new firing updates it, so the check
 is idempotent per day. Every change is journaled with facts only: never the note or a breakdown's wording.
@@ -33,8 +39,12 @@ from django.utils import timezone
 from roer.core import journal
 from roer.core.dates import start_of_day
 from roer.core.models import RuleVersion
+from roer.supervision.fairness import FAIRNESS, SIGNAL, disparities
+from roer.supervision.meter_selectors import Period, fairness_groups
 from roer.supervision.meters import METERS, Meter, Rollup, Unit, example_requests
+from roer.supervision.meters_collections import StockShare
 from roer.supervision.models import Alert, AlertKind, AlertState, MeterDay
+from roer.supervision.stats import EXACT_LIMIT, binomial_lower, binomial_upper, normal_sf
 
 logger = structlog.get_logger(__name__)
 
@@ -43,58 +53,16 @@ MIN_OBSERVATIONS = 20
 BASELINE_DAYS = 28
 THRESHOLD_DAYS = 7
 MIN_BASELINE_DAYS = 7  # daily means needed for the z-test
-EXACT_LIMIT = 10_000
 # Breakdowns whose values are free text (the wording of a search) stay out of alerts and the journal.
 SKIPPED_DIMENSIONS = frozenset({"wording", "callback_after", "days", "activity", "kind", "repeat_problem"})
 # Rows of a meter whose "worse" direction is the other way round from the meter's own.
 INVERTED = frozenset({("wizard_funnel", "step", "back"), ("wizard_funnel", "step", "abandoned")})
 AVERAGE_UNITS = frozenset({Unit.GRADE, Unit.DAYS})
+# Ratios that are rates per episode, not shares of observations: no binomial drift test.
+NOT_SHARES = frozenset({FAIRNESS.key})
 
 
 # --- statistics (pure) ----------------------------------------------------------------------------------
-
-
-def _log_pmf(k: int, n: int, p: float) -> float:
-    return (
-        math.lgamma(n + 1)
-        - math.lgamma(k + 1)
-        - math.lgamma(n - k + 1)
-        + k * math.log(p)
-        + (n - k) * math.log1p(-p)
-    )
-
-
-def _log_sum(logs: list[float]) -> float:
-    top = max(logs)
-    return top + math.log(sum(math.exp(v - top) for v in logs))
-
-
-def normal_sf(z: float) -> float:
-    """P(Z >= z) for a standard normal Z."""
-    return 0.5 * math.erfc(z / math.sqrt(2))
-
-
-def binomial_upper(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p): exact (log space) up to EXACT_LIMIT trials, else normal."""
-    if not k >= 0 or not 0 <= p <= 1 or n < 0:
-        raise ValueError("need 0 <= k, 0 <= p <= 1, n >= 0")
-    if k == 0:
-        return 1.0
-    if k > n:
-        return 0.0
-    if p == 0:
-        return 0.0
-    if p == 1:
-        return 1.0
-    if n > EXACT_LIMIT:
-        sd = math.sqrt(n * p * (1 - p))
-        return normal_sf((k - 0.5 - n * p) / sd)
-    return min(1.0, math.exp(_log_sum([_log_pmf(i, n, p) for i in range(k, n + 1)])))
-
-
-def binomial_lower(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p): the upper tail of the failures."""
-    return binomial_upper(n - k, n, 1 - p)
 
 
 @dataclass(frozen=True)
@@ -158,7 +126,34 @@ def _window(first: dt.date, last: dt.date) -> dict[str, str]:
     return {"first": first.isoformat(), "last": last.isoformat()}
 
 
+def _stock_threshold(meter: Meter, day: dt.date, rows: list[MeterDay]) -> Firing | None:
+    """A share of two stocks (the arrears share) on the day itself: its denominator is money, not a
+    number of observations, so no minimum applies."""
+    today = [r for r in rows if r.dimension == "" and r.day == day]
+    num, den = sum(r.numerator for r in today), sum(r.denominator for r in today)
+    value = meter.value(num, den)
+    if meter.met(value) is not False:
+        return None
+    return Firing(
+        meter=meter,
+        kind=AlertKind.THRESHOLD,
+        dimension="",
+        value="",
+        rule_version_id=None,
+        evidence={
+            "statistic": "threshold",
+            "observed": {"numerator": num, "denominator": den, "value": str(value)},
+            "target": str(meter.target),
+            "higher_is_better": meter.higher_is_better,
+            "window": _window(day, day),
+            "rule_versions": [],
+        },
+    )
+
+
 def _threshold(meter: Meter, day: dt.date, rows: list[MeterDay]) -> Firing | None:
+    if meter.target is not None and isinstance(meter, StockShare):
+        return _stock_threshold(meter, day, rows)
     if meter.target is None or meter.rollup != Rollup.RATIO:
         return None
     first = day - dt.timedelta(days=THRESHOLD_DAYS - 1)
@@ -243,7 +238,7 @@ def _drift_average(
 
 def _drifts(meter: Meter, day: dt.date, rows: list[MeterDay]) -> list[Firing]:
     dimensions = {"", *(d for d, _label in meter.breakdowns)} - SKIPPED_DIMENSIONS
-    if meter.rollup != Rollup.RATIO:
+    if meter.rollup != Rollup.RATIO or meter.key in NOT_SHARES:
         return []
     first = day - dt.timedelta(days=BASELINE_DAYS)
     baseline: dict[_Group, list[MeterDay]] = defaultdict(list)
@@ -287,6 +282,39 @@ def _drifts(meter: Meter, day: dt.date, rows: list[MeterDay]) -> list[Firing]:
     return firings
 
 
+def _disparities(day: dt.date) -> list[Firing]:
+    """Groups the collections treat worse than the rest over the 28 days ending on the day: fewer
+    human-contact signals, or more escalations or costs, per arrears episode."""
+    period = Period(first=day - dt.timedelta(days=BASELINE_DAYS - 1), last=day)
+    found: list[Firing] = []
+    for (dimension, rate), groups in fairness_groups(period).items():
+        for disparity in disparities(groups):
+            worse = disparity.higher != (rate == SIGNAL)
+            if not disparity.flagged or disparity.higher is None or not worse:
+                continue
+            found.append(
+                Firing(
+                    meter=FAIRNESS,
+                    kind=AlertKind.DISPARITY,
+                    dimension=f"{dimension}:{rate}",
+                    value=disparity.group,
+                    rule_version_id=None,
+                    evidence={
+                        "statistic": "poisson_rates",
+                        "p_value": disparity.p_value,
+                        "adjusted_p": disparity.adjusted_p,
+                        "observed": {"numerator": disparity.events, "denominator": disparity.episodes},
+                        "baseline": {
+                            "numerator": disparity.rest_events,
+                            "denominator": disparity.rest_episodes,
+                        },
+                        "window": _window(period.first, period.last),
+                    },
+                )
+            )
+    return found
+
+
 def firings_for(day: dt.date, meters: tuple[Meter, ...] = METERS) -> list[Firing]:
     """What fires on one day: one query over the 29 days of rollups it needs."""
     first = day - dt.timedelta(days=BASELINE_DAYS)
@@ -302,6 +330,8 @@ def firings_for(day: dt.date, meters: tuple[Meter, ...] = METERS) -> list[Firing
         if threshold is not None:
             found.append(threshold)
         found.extend(_drifts(meter, day, rows[meter.key]))
+        if meter.key == FAIRNESS.key:
+            found.extend(_disparities(day))
     return found
 
 

@@ -11,7 +11,9 @@ from django.db.models import Q, Sum
 
 from roer.core.constants import RuleVersionStatus
 from roer.core.models import RuleVersion
+from roer.supervision.fairness import DIMENSIONS, FAIRNESS, RATES, GroupCount
 from roer.supervision.meters import BY_KEY, METERS, Meter, Rollup, Unit
+from roer.supervision.meters_collections import StockShare
 from roer.supervision.models import MeterDay
 
 DEFAULT_DAYS = 28
@@ -111,8 +113,12 @@ def breakdowns(
     dimensions = [dimension for dimension, _label in meter.breakdowns]
     if not dimensions:
         return []
+    # A share of two stocks is read on the period's last day, as its headline is; counts add up.
+    scope = _scope(
+        Period(period.last, period.last) if isinstance(meter, StockShare) else period, rule_version_id
+    )
     rows = (
-        MeterDay.objects.filter(_scope(period, rule_version_id), meter=meter.key, dimension__in=dimensions)
+        MeterDay.objects.filter(scope, meter=meter.key, dimension__in=dimensions)
         .values("dimension", "value")
         .annotate(num=Sum("numerator"), den=Sum("denominator"), extra=Sum("extra"))
         .order_by()
@@ -150,3 +156,25 @@ def meter(key: str) -> Meter | None:
 
 def unit_suffix(meter: Meter) -> str:
     return "%" if meter.unit == Unit.SHARE else ""
+
+
+def fairness_groups(period: Period) -> dict[tuple[str, str], list[GroupCount]]:
+    """The fairness meter's groups over the period, per (dimension, rate): each group's events and
+    arrears episodes opened, summed over the days. One query over the rollups."""
+    rows = (
+        MeterDay.objects.filter(
+            _scope(period, None),
+            meter=FAIRNESS.key,
+            dimension__in=[f"{d}:{r}" for d in DIMENSIONS for r in RATES],
+        )
+        .values("dimension", "value")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"))
+        .order_by()
+    )
+    groups: dict[tuple[str, str], list[GroupCount]] = {(d, r): [] for d in DIMENSIONS for r in RATES}
+    for r in rows:
+        dimension, rate = r["dimension"].split(":", 1)
+        groups[(dimension, rate)].append(GroupCount(group=r["value"], events=r["num"], episodes=r["den"]))
+    for found in groups.values():
+        found.sort(key=lambda g: (-g.episodes, g.group))
+    return groups

@@ -30,6 +30,7 @@ from roer.accounts.constants import Role
 from roer.core.constants import ActorKind, Channel
 from roer.core.dates import local_date
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject
+from roer.supervision.fairness import FAIRNESS
 from roer.supervision.meter_base import (
     ANSWERS,
     COLLECTION_ACTIVITIES,
@@ -52,6 +53,8 @@ from roer.supervision.meter_base import (
     subject_of,
     version_of,
 )
+from roer.supervision.meters_collections import COLLECTIONS_METERS
+from roer.supervision.review import REVIEW_TAGS
 
 # --- the meters' passes ---------------------------------------------------------------------------------
 
@@ -555,6 +558,9 @@ METERS: tuple[Meter, ...] = (
         compute=collections,
         breakdowns=(("activity", _("Per activity")),),
     ),
+    *COLLECTIONS_METERS,
+    FAIRNESS,
+    REVIEW_TAGS,
 )
 
 BY_KEY: dict[str, Meter] = {meter.key: meter for meter in METERS}

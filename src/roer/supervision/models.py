@@ -154,6 +154,7 @@ class MeterDay(models.Model):
 class AlertKind(models.TextChoices):
     THRESHOLD = "threshold", _("Misses its target")
     DRIFT = "drift", _("Departs from its baseline")
+    DISPARITY = "disparity", _("Treats a group differently")
 
 
 class AlertState(models.TextChoices):
@@ -202,3 +203,76 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter} {self.kind} {self.dimension}={self.value} ({self.state})"
+
+
+class ReviewReason(models.TextChoices):
+    """Why a portal interaction is in the review queue (roer.supervision.review)."""
+
+    SAMPLE = "sample", _("Random sample")
+    DID_NOT_HELP = "did_not_help", _("Answer did not help")
+    CHANNEL_SWITCH = "channel_switch", _("Channel switch")
+    CONTRACTOR_FLAG = "contractor_flag", _("Flagged by the contractor")
+    LOW_GRADE = "low_grade", _("Grade below 6")
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", _("To review")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class ReviewTag(models.TextChoices):
+    """What the reviewer found; `fine` stands alone, the others may be combined."""
+
+    WRONG_ANSWER = "wrong_answer", _("Wrong answer")
+    WRONG_ACTION = "wrong_action", _("Wrong action")
+    UNCLEAR_TEXT = "unclear_text", _("Unclear text")
+    TENANT_ERROR = "tenant_error", _("Tenant error")
+    SYSTEM_ERROR = "system_error", _("System error")
+    FINE = "fine", _("Fine")
+
+
+class ReviewItem(models.Model):
+    """A portal interaction for the process supervisor to review: the journal event that put it in the
+    queue, why, the subject whose story it is part of, and the rule versions in force at the event.
+
+    One item per event and reason, so filling a day again adds nothing. A review is final: its tags are
+    what the `review_tags` meter counted on the day of the review."""
+
+    event = models.ForeignKey("core.JournalEvent", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=ReviewReason.choices)
+    subject_kind = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=40)
+    # The event's moment, copied so the queue filters and sorts on its own index.
+    occurred_at = models.DateTimeField()
+    rule_versions = models.ManyToManyField("core.RuleVersion", related_name="+", blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=ReviewState.choices, default=ReviewState.OPEN)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "reason"], name="review_item_once")]
+        indexes = [
+            models.Index(fields=["state", "occurred_at"], name="review_item_queue"),
+            models.Index(fields=["occurred_at"], name="review_item_day"),
+            models.Index(fields=["reviewed_at"], name="review_item_reviewed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.subject_kind}#{self.subject_id} ({self.state})"
+
+
+class ReviewItemTag(models.Model):
+    """One tag of a reviewed item: a row per tag, so the meter counts them with GROUP BY on any database."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=20, choices=ReviewTag.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "tag"], name="review_item_tag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.tag}"

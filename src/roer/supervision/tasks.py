@@ -26,3 +26,14 @@ def check_alerts(day: str | None = None) -> dict[str, Any]:
     when = dt.date.fromisoformat(day) if day else rollups.yesterday()
     result = alerts.check(when)
     return {"date": when.isoformat(), "raised": result.raised, "updated": result.updated}
+
+
+@shared_task(name="roer.supervision.fill_review_queue")
+def fill_review_queue(day: str | None = None) -> dict[str, Any]:
+    """Put one day's portal interactions to review in the queue (Celery beat, nightly before the meter
+    rollup); `day` YYYY-MM-DD, default yesterday."""
+    from roer.supervision import review
+
+    when = dt.date.fromisoformat(day) if day else rollups.yesterday()
+    result = review.review_queue_fill(day=when)
+    return {"date": when.isoformat(), "added": result.total, "per_reason": result.added}

@@ -104,7 +104,12 @@ def arm_policy(arm: str) -> Policy:
 
 @contextmanager
 def _stub_pdfs() -> Iterator[None]:
-    with mock.patch("roer.arrears.services.letters.pdf_from_html", return_value=STUB_PDF):
+    letters = "roer.arrears.services.letters"
+    with (
+        mock.patch(f"{letters}.pdf_from_html", return_value=STUB_PDF),
+        mock.patch(f"{letters}.pdfs_from_html", side_effect=lambda documents: [STUB_PDF] * len(documents)),
+        mock.patch(f"{letters}.pdf_merge", return_value=STUB_PDF),
+    ):
         yield
 
 

@@ -9,7 +9,6 @@ tenant), and to each co-tenant (DOMAIN.md). A recipient with an e-mail address g
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,18 +19,26 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from roer.arrears.constants import LetterKind, RecipientRole
-from roer.arrears.documents.render import document_html, letter_fragment, pdf_from_html
+from roer.arrears.documents.render import (
+    document_html,
+    letter_fragment,
+    pdf_from_html,
+    pdf_merge,
+    pdfs_from_html,
+)
 from roer.arrears.letters import LetterText, letter_text
 from roer.arrears.models import Episode, Letter, PrintBatch
-from roer.arrears.selectors import Party, letters_to_post
-from roer.core import journal
+from roer.arrears.selectors import Party, letters_to_post, stopped_letter_ids
+from roer.core import helm, journal
 from roer.core.constants import Channel
-from roer.core.models import RuleVersion
+from roer.core.models import Hold, RuleVersion
 from roer.core.money import ZERO, format_euros
+from roer.core.outbox import mail_enqueue
 from roer.tenancies.constants import PartyRole
 from roer.tenancies.models import Tenancy
 
@@ -195,6 +202,25 @@ def carries_early_warning_offer(*, version: RuleVersion, route: str, kind: str) 
     return letter_text(version.document, route=route, kind=kind).carries_early_warning_offer
 
 
+@dataclass
+class _Unrendered:
+    file_name: str
+    subject: str
+    body: str
+
+
+@dataclass
+class LettersToRender:
+    """Letters made without their PDF yet, rendered together by `letters_render` on every core. The nightly
+    run collects a batch's letters here: WeasyPrint lays out one letter in about a tenth of a second on
+    one core, so a thousand letters one after the other would take minutes."""
+
+    letters: dict[int, _Unrendered] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+
 def letters_send(
     *,
     tenancy: Tenancy,
@@ -205,9 +231,11 @@ def letters_send(
     recipients: Sequence[Recipient],
     facts: LetterFacts,
     version: RuleVersion,
+    to_render: LettersToRender | None = None,
 ) -> list[Letter]:
     """Make, keep and send one letter per recipient. A letter already made (same idempotency key) is
-    not made again. E-mail goes out after the transaction commits."""
+    not made again. E-mail goes out after the transaction commits. With `to_render`, the PDF (and so the
+    e-mail, which carries it) waits for `letters_render` in the same transaction."""
     document = version.document
     text = letter_text(document, route=route, kind=kind)
     offer = (
@@ -240,7 +268,6 @@ def letters_send(
                 letter_date=letter_date,
             )
             fragment = letter_fragment(context)
-            pdf = pdf_from_html(document_html([fragment], title=subject))
             channel = Channel.EMAIL if recipient.email else Channel.LETTER
             letter = Letter(
                 html=fragment,  # the escaped HTML as printed: the day's print batch is made from it
@@ -260,7 +287,10 @@ def letters_send(
                 idempotency_key=key,
             )
             name = f"{letter_date:%Y%m%d}-{tenancy.reference}-{kind}-{recipient.role}-{recipient.key}.pdf"
-            letter.pdf.save(name, ContentFile(pdf), save=False)
+            pdf = b""
+            if to_render is None:
+                pdf = pdf_from_html(document_html([fragment], title=subject))
+                letter.pdf.save(name, ContentFile(pdf), save=False)
             letter.save()
             journal.record(
                 activity="letter_sent",
@@ -277,14 +307,38 @@ def letters_send(
                     "deadline": facts.deadline,
                 },
             )
-            if channel == Channel.EMAIL:
-                transaction.on_commit(functools.partial(_email, letter, subject, body, pdf))
+            if to_render is not None:
+                to_render.letters[letter.pk] = _Unrendered(file_name=name, subject=subject, body=body)
+            elif channel == Channel.EMAIL:
+                _email(letter, subject, body, pdf)
             made.append(letter)
     logger.info("letters_sent", tenancy_id=tenancy.pk, kind=kind, count=len(made))
     return made
 
 
+def letters_render(to_render: LettersToRender) -> int:
+    """Render the collected letters' PDFs at once on every core, keep them, and queue the e-mailed ones.
+    Call it in the transaction that made the letters: a letter undone since (its tenancy's savepoint rolled
+    back) no longer exists and is skipped. Returns how many were rendered."""
+    if not to_render.letters:
+        return 0
+    letters = list(Letter.objects.filter(pk__in=list(to_render.letters), pdf="").order_by("pk"))
+    pending = [to_render.letters[letter.pk] for letter in letters]
+    pdfs = pdfs_from_html(
+        [document_html([letter.html], title=p.subject) for letter, p in zip(letters, pending, strict=True)]
+    )
+    for letter, unrendered, pdf in zip(letters, pending, pdfs, strict=True):
+        letter.pdf.save(unrendered.file_name, ContentFile(pdf), save=False)
+        Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+        if letter.channel == Channel.EMAIL:
+            _email(letter, unrendered.subject, unrendered.body, pdf)
+    to_render.letters.clear()
+    logger.info("letters_rendered", count=len(letters))
+    return len(letters)
+
+
 def _email(letter: Letter, subject: str, body: str, pdf: bytes) -> None:
+    """In the letter's transaction: the e-mail goes through the outbox, sent after the commit."""
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -292,23 +346,40 @@ def _email(letter: Letter, subject: str, body: str, pdf: bytes) -> None:
         to=[letter.recipient_email],
     )
     message.attach(f"{letter.kind}-{letter.letter_date:%Y-%m-%d}.pdf", pdf, "application/pdf")
-    message.send()
-    sent_at = timezone.now()
+    mail_enqueue(
+        message,
+        key=f"letter-email:{letter.idempotency_key}",
+        on_sent="roer.arrears.services.letters.letter_emailed",
+        on_sent_args={"letter_id": letter.pk},
+    )
+
+
+def letter_emailed(args: dict[str, Any], sent_at: dt.datetime) -> None:
+    """The outbox sent the letter's e-mail (its `on_sent` hook): `emailed_at` and the journal say when."""
+    letter = Letter.objects.get(pk=args["letter_id"])
     Letter.objects.filter(pk=letter.pk).update(emailed_at=sent_at)
     journal.record(activity="letter_emailed", subjects=[letter], channel=Channel.EMAIL, occurred_at=sent_at)
     logger.info("letter_emailed", letter_id=letter.pk)
 
 
+def _letter_pdf(letter: Letter) -> bytes:
+    if not letter.pdf:  # made in a transaction that never rendered it: render it now from its HTML
+        return pdf_from_html(document_html([letter.html], title=f"{letter.kind} {letter.letter_date}"))
+    with letter.pdf.open("rb") as handle:
+        return handle.read()
+
+
 def print_batch_build(*, day: dt.date) -> PrintBatch | None:
-    """The day's posted letters in one PDF, the proof of sending. Built again when letters were added
-    later that day, so the batch always holds every posted letter of the day."""
+    """The day's posted letters in one PDF, the proof of sending: each letter's own PDF (made from its kept
+    HTML) one after the other, so each keeps its own page numbers as its recipient gets it, and a batch of
+    a thousand letters costs no second layout. Built again when letters were added later that day, so the
+    batch always holds every posted letter of the day."""
     letters = letters_to_post(day)
     if not letters:
         return None
     with transaction.atomic():
         batch = PrintBatch.objects.select_for_update().filter(batch_date=day).first()
-        fragments = [letter.html for letter in letters]
-        pdf = pdf_from_html(document_html(fragments, title=f"Printbatch {day:%Y-%m-%d}"))
+        pdf = pdf_merge([_letter_pdf(letter) for letter in letters])
         if batch is None:
             batch = PrintBatch(batch_date=day)
         elif batch.pdf:
@@ -324,3 +395,47 @@ def print_batch_build(*, day: dt.date) -> PrintBatch | None:
         )
     logger.info("print_batch_made", day=str(day), letters=len(letters))
     return batch
+
+
+# --- a person stops a letter ------------------------------------------------------------------------
+
+
+class LetterStopRefused(ValueError):
+    """The letter cannot be stopped; the message is for the person at the console."""
+
+
+def letter_stop(*, letter: Letter, by: Any, reason: str) -> Hold:
+    """Withdraw a posted letter that is not printed yet: it never goes into a print batch. The reason is free
+    text, kept on the hold on the letter (never in the journal). A letter in a print batch has gone to the
+    post, and an e-mailed letter goes out through the outbox as soon as it is made: both are refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LetterStopRefused(_("Say why the letter is stopped."))
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.channel != Channel.LETTER:
+            raise LetterStopRefused(_("This letter is e-mailed as soon as it is made: it cannot be stopped."))
+        if letter.print_batch_id is not None:
+            raise LetterStopRefused(
+                _(
+                    "This letter is in the print batch of %(day)s: it has gone to the post and cannot be stopped."
+                )
+                % {"day": long_date(letter.letter_date)}
+            )
+        if stopped_letter_ids([letter.pk]):
+            raise LetterStopRefused(_("This letter is stopped already."))
+        hold = helm.hold_place(subject=letter, by=by, reason=reason)
+        journal.record(
+            activity="letter_stopped",
+            subjects=[letter.tenancy, letter, *([letter.episode] if letter.episode is not None else [])],
+            actor=by,
+            channel=letter.channel,
+            rule_versions=[letter.rule_version],
+            facts={
+                "kind": letter.kind,
+                "letter_date": letter.letter_date,
+                "recipient_role": letter.recipient_role,
+            },
+        )
+    logger.info("letter_stopped", letter_id=letter.pk)
+    return hold

@@ -61,7 +61,9 @@ from roer.arrears.services.early_warning import (
 from roer.arrears.services.episodes import episode_close, episode_open, episode_state
 from roer.arrears.services.letters import (
     LetterFacts,
+    LettersToRender,
     carries_early_warning_offer,
+    letters_render,
     letters_send,
     print_batch_build,
     recipients_for,
@@ -103,6 +105,8 @@ class _Context:
     counts: Counter[str] = field(default_factory=Counter)
     # The batch's decisions, kept once each tenancy's savepoint committed; recorded at the batch's end.
     pending: list[tuple[helm.DecisionItem, RunDecision]] = field(default_factory=list)
+    # The batch's letters, their PDFs rendered together at the batch's end on every core.
+    to_render: LettersToRender = field(default_factory=LettersToRender)
     errors: int = 0
 
 
@@ -232,6 +236,7 @@ def _run_body(run: CollectionRun) -> dict[str, Any]:
                 _one(ctx, files[tenancy_id], movements)
             for tenancy_id in set(files) - seen:
                 _one(ctx, files[tenancy_id], [])
+            letters_render(ctx.to_render)
             _record_batch(ctx)
     batch_made = print_batch_build(day=day) if ctx.counts["letters_posted"] else None
     return _summary(ctx, candidates=len(candidates), print_batch=batch_made is not None)
@@ -459,6 +464,7 @@ def _send(
         recipients=recipients_for(tenancy=tenancy, parties=file.parties, day=day),
         facts=facts,
         version=ctx.letters_version,
+        to_render=ctx.to_render,
     )
     ctx.counts["letters"] += len(made)
     ctx.counts["letters_posted"] += sum(1 for letter in made if letter.channel == "BRI")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from pypdf import PdfReader
 
 from roer.arrears import letters as letter_rules
 from roer.arrears.constants import LetterKind, RecipientRole, Route
@@ -152,18 +153,11 @@ def test_the_days_posted_letters_come_out_as_one_print_batch():
     assert print_batch_build(day=DAY).pk == batch.pk  # one batch per day, made again when letters join
 
 
-def test_the_html_is_kept_on_the_letter_and_the_print_batch_is_made_from_it(media, settings, monkeypatch):
+def test_the_html_is_kept_on_the_letter_and_the_print_batch_is_the_letters_own_pdfs(
+    media, settings, monkeypatch
+):
     settings.CORPORATION_PHONE = "050 - 765 43 21"
     settings.CORPORATION_OFFICE_HOURS = "ma-do 9.00-16.00"
-    tenancy = tenancy_with_ledger(start=dt.date(2025, 1, 1), until=dt.date(2026, 10, 1), email="")
-
-    (letter,) = _send(tenancy, kind=LetterKind.REMINDER)
-
-    stored = Letter.objects.get(pk=letter.pk)
-    assert stored.html.startswith("<article") and "050 - 765 43 21" in stored.html
-    assert "ma-do 9.00-16.00" in stored.html
-    # Only the PDF goes to storage: no HTML file beside it.
-    assert [p.name for p in media.rglob("*.html")] == []
     from roer.arrears.services import letters as letter_services
 
     printed: list[str] = []
@@ -174,8 +168,21 @@ def test_the_html_is_kept_on_the_letter_and_the_print_batch_is_made_from_it(medi
         return render(fragments, title=title)
 
     monkeypatch.setattr(letter_services, "document_html", capture)
+    first = tenancy_with_ledger(start=dt.date(2025, 1, 1), until=dt.date(2026, 10, 1), email="")
+    second = tenancy_with_ledger(start=dt.date(2025, 1, 1), until=dt.date(2026, 10, 1), email="")
+    (letter,) = _send(first, kind=LetterKind.REMINDER)
+    (other,) = _send(second, kind=LetterKind.REMINDER)
+
+    stored = Letter.objects.get(pk=letter.pk)
+    assert stored.html.startswith("<article") and "050 - 765 43 21" in stored.html
+    assert "ma-do 9.00-16.00" in stored.html
+    assert printed == [stored.html, Letter.objects.get(pk=other.pk).html]  # each PDF is made from its HTML
+    # Only the PDF goes to storage: no HTML file beside it.
+    assert [p.name for p in media.rglob("*.html")] == []
+
     batch = print_batch_build(day=DAY)
     assert batch is not None
-    assert printed == [stored.html]
+    assert len(printed) == 2  # the batch lays nothing out again: it is the letters' PDFs one after the other
+    pages = [len(PdfReader(item.pdf.open("rb")).pages) for item in (stored, other)]
     with batch.pdf.open("rb") as handle:
-        assert handle.read(4) == b"%PDF"
+        assert len(PdfReader(handle).pages) == sum(pages)

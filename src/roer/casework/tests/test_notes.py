@@ -37,8 +37,9 @@ def test_a_social_manager_reads_every_note_and_the_read_is_journaled(social_mana
     assert event.actor_id == social_manager.pk
     assert event.facts == {
         "case_id": case.pk,
-        "categories": ["family", "health"],
-        "count": 2,
+        "categories": ["family", "general", "health"],
+        "count": 3,
+        "protected": 2,
         "purpose": "case_work",
     }
     assert {(s.kind, s.subject_id) for s in event.subjects.all()} == {
@@ -55,7 +56,7 @@ def test_every_read_is_journaled_not_only_the_first(social_manager, case_with_no
     assert [e.facts["purpose"] for e in read_events()] == ["case_work", "contact_preparation"]
 
 
-def test_a_collections_officer_reads_general_notes_only_and_nothing_is_journaled(
+def test_a_collections_officer_reads_general_notes_only_and_the_read_is_journaled(
     collections_officer, case_with_notes
 ):
     case, general, _health, _family = case_with_notes
@@ -64,12 +65,23 @@ def test_a_collections_officer_reads_general_notes_only_and_nothing_is_journaled
     notes = selectors.notes_for_user(user=collections_officer, case=case, purpose=NoteReadPurpose.REVIEW)
 
     assert notes == [general]
-    assert read_events() == []
+    (event,) = read_events()
+    assert (event.actor_id, event.facts["categories"], event.facts["protected"]) == (
+        collections_officer.pk,
+        ["general"],
+        0,
+    )
+    assert event.facts["purpose"] == "review"
 
 
-def test_reading_only_general_notes_is_not_journaled(social_manager):
+def test_reading_only_general_notes_is_journaled_too(social_manager):
     note = CaseNoteFactory(author=social_manager)
     assert selectors.notes_for_user(user=social_manager, case=note.case, purpose="case_work") == [note]
+    assert [e.facts["count"] for e in read_events()] == [1]
+
+
+def test_a_case_without_notes_shows_nothing_and_journals_nothing(social_manager):
+    assert selectors.notes_for_user(user=social_manager, case=CaseFactory(), purpose="case_work") == []
     assert read_events() == []
 
 

@@ -235,7 +235,9 @@ def test_a_collections_officer_reads_the_case_without_health_notes_or_actions(cl
     assert "Huisbezoek gepland." in html
     assert "ziekenhuis" not in html
     assert "Log a call or visit" not in html
-    assert not JournalEvent.objects.filter(activity="casework_notes_read").exists()
+    # The general note was read: journaled, with the purpose of a collections officer's read.
+    event = JournalEvent.objects.get(activity="casework_notes_read")
+    assert (event.facts["categories"], event.facts["purpose"]) == (["general"], "review")
 
 
 def test_a_social_manager_sees_health_notes_and_the_read_is_journaled(client, social_manager, household_case):

@@ -294,10 +294,12 @@ def test_roll_back_without_an_earlier_version_says_so(client, supervisor):
     assert "there is no earlier live version" in response.content.decode()
 
 
-def test_rule_sets_without_replay_have_no_replay_page(client, supervisor):
-    live = rules.live_version("collections-policy")
-    url = reverse("console:helm_replay", args=["collections-policy", live.number])
-    assert client.get(url).status_code == 404
+def test_every_rule_set_has_a_replay_page(client, supervisor):
+    for key in ("collections-policy", "collections-letters"):
+        live = rules.live_version(key)
+        response = client.get(reverse("console:helm_replay", args=[key, live.number]))
+        assert response.status_code == 200
+        assert '<dd data-count="changed">0</dd>' in response.content.decode()
 
 
 def test_after_the_switch_to_manual_a_new_repair_request_lands_in_the_human_queue(client, supervisor):

@@ -1,5 +1,6 @@
 from roer.core.models.helm import Decision, FlowMode, Hold
 from roer.core.models.journal import AppendOnlyError, JournalEvent, JournalRuleVersion, JournalSubject
+from roer.core.models.outbox import OutboxAttachment, OutboxMessage
 from roer.core.models.rules import RuleSet, RuleVersion
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "JournalEvent",
     "JournalRuleVersion",
     "JournalSubject",
+    "OutboxAttachment",
+    "OutboxMessage",
     "RuleSet",
     "RuleVersion",
 ]

@@ -46,6 +46,7 @@ from roer.core import journal
 from roer.core.constants import Channel
 from roer.core.dates import add_months, local_date, next_working_day
 from roer.core.money import ZERO, euros, format_euros
+from roer.core.outbox import mail_enqueue
 from roer.core.subjects import SubjectRef
 from roer.ledger.constants import EntryKind
 from roer.ledger.models import DirectDebitCollection, LedgerEntry
@@ -470,7 +471,7 @@ def _issue(
             facts=facts,
         )
         kind = "changed" if changing else "signed"
-        transaction.on_commit(functools.partial(_send_confirmation, tenancy.pk, by.pk, kind, plan))
+        _send_confirmation(tenancy.pk, by.pk, kind, plan, mandate_id)
     logger.info(activity, tenancy_id=tenancy.pk, mandate_id=mandate_id, first_collection=str(plan.first.date))
     return MandateResult(tenancy=tenancy, mandate_id=mandate_id, plan=plan)
 
@@ -567,7 +568,7 @@ def mandate_cancel(*, tenancy: Tenancy, by: Any, now: dt.datetime | None = None)
             payment_reference=tenancy.payment_reference or tenancy.reference,
             already_sent=already,
         )
-        transaction.on_commit(functools.partial(_send_cancel_confirmation, tenancy.pk, by.pk, result))
+        _send_cancel_confirmation(tenancy.pk, by.pk, result)
     logger.info("mandate_cancelled", tenancy_id=tenancy.pk, mandate_id=result.mandate_id)
     return result
 
@@ -699,26 +700,38 @@ def cancel_text(tenancy: Tenancy, result: CancelResult) -> tuple[str, str]:
     return str(subject), "\n".join(str(line) for line in lines)
 
 
-def _send(tenancy_id: int, user_id: int, kind: str, subject: str, body: str) -> None:
+def _send(tenancy_id: int, user_id: int, kind: str, mandate_id: str, subject: str, body: str) -> None:
+    """In the mandate's transaction: the confirmation goes through the outbox, sent after the commit."""
     recipients = _recipients(tenancy_id, user_id)
     if not recipients:
         return
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients).send()
-    journal.record(
-        activity="mandate_confirmation_sent",
-        subjects=[SubjectRef(kind="tenancies.tenancy", id=str(tenancy_id))],
-        channel=Channel.EMAIL,
-        facts={"kind": kind},
+    mail_enqueue(
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients),
+        # A new mandate id for each signing or change; a mandate is cancelled once.
+        key=f"mandate-{kind}:{tenancy_id}:{mandate_id}",
+        on_sent="roer.ledger.services.mandates.mandate_confirmation_sent",
+        on_sent_args={"tenancy_id": tenancy_id, "kind": kind},
     )
 
 
-def _send_confirmation(tenancy_id: int, user_id: int, kind: str, plan: MandatePlan) -> None:
+def mandate_confirmation_sent(args: dict[str, Any], sent_at: dt.datetime) -> None:
+    """The outbox sent the confirmation (its `on_sent` hook): journal it."""
+    journal.record(
+        activity="mandate_confirmation_sent",
+        subjects=[SubjectRef(kind="tenancies.tenancy", id=str(args["tenancy_id"]))],
+        channel=Channel.EMAIL,
+        occurred_at=sent_at,
+        facts={"kind": args["kind"]},
+    )
+
+
+def _send_confirmation(tenancy_id: int, user_id: int, kind: str, plan: MandatePlan, mandate_id: str) -> None:
     tenancy = Tenancy.objects.get(pk=tenancy_id)
     subject, body = confirmation_text(tenancy, kind, plan)
-    _send(tenancy_id, user_id, kind, subject, body)
+    _send(tenancy_id, user_id, kind, mandate_id, subject, body)
 
 
 def _send_cancel_confirmation(tenancy_id: int, user_id: int, result: CancelResult) -> None:
     tenancy = Tenancy.objects.get(pk=tenancy_id)
     subject, body = cancel_text(tenancy, result)
-    _send(tenancy_id, user_id, "cancelled", subject, body)
+    _send(tenancy_id, user_id, "cancelled", result.mandate_id, subject, body)

@@ -527,11 +527,25 @@ def _import_file(path: Path, file_format: StatementFormat, batch_size: int) -> F
     return summary
 
 
+# Two imports at once (the same file downloaded twice, a cron job and a person) would both find an entry
+# new and the later one would fail on the unique dedupe key. A transaction-scoped advisory lock makes the
+# later import wait; it then sees the earlier one's entries and skips them as duplicates. SQLite lets one
+# writer in at a time anyway.
+_IMPORT_LOCK = 0x524F4552_42414E  # "ROER" "BAN"
+
+
+def _one_import_at_a_time() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+
+
 def statement_import(*, paths: Sequence[Path], batch_size: int = BATCH_SIZE) -> ImportSummary:
     """Read and book bank files. Raises `StatementError` (and books nothing at all) if any file is bad."""
     detected = [(path, detect_format(path)) for path in paths]
     summary = ImportSummary()
     with transaction.atomic():
+        _one_import_at_a_time()
         for path, file_format in detected:
             summary.files.append(_import_file(path, file_format, batch_size))
     logger.info("statements_imported", **{k: v for k, v in summary.as_dict().items() if k != "per_file"})

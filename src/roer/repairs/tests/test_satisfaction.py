@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from roer.accounts.constants import Role
 from roer.accounts.tests.factories import UserFactory
-from roer.core import journal
+from roer.core import helm, journal
 from roer.core.dates import AMSTERDAM
 from roer.core.models import JournalEvent
 from roer.repairs.constants import Handling, RequestStatus, SatisfactionChannel
@@ -247,6 +247,20 @@ def test_no_completion_email_when_the_work_was_not_done(
     with django_capture_on_commit_callbacks(execute=True):
         work_order_report(order=order, by=contractor_user, result="not_done")
     assert mailoutbox == []
+
+
+def test_no_completion_email_while_a_person_has_the_helm_of_the_request(
+    order, contractor_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    supervisor = UserFactory(roles=[Role.PROCESS_SUPERVISOR])
+    hold = helm.hold_place(subject=order.request, by=supervisor, reason="De huurder belt zelf terug.")
+    with django_capture_on_commit_callbacks(execute=True):
+        work_order_report(order=order, by=contractor_user, result="done")
+    assert mailoutbox == []
+    helm.hold_release(hold=hold, by=supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert satisfaction_ask(request_id=order.request.pk) is True
+    assert len(mailoutbox) == 1
 
 
 def test_no_completion_email_once_graded(done, tenant_user, mailoutbox):

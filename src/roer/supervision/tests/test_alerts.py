@@ -13,7 +13,7 @@ from django.core.management import call_command
 from roer.accounts.constants import Role
 from roer.accounts.tests.factories import UserFactory
 from roer.core.models import JournalEvent
-from roer.supervision import alerts
+from roer.supervision import alerts, stats
 from roer.supervision.alerts import binomial_lower, binomial_upper, z_test
 from roer.supervision.meters import BY_KEY
 from roer.supervision.models import Alert, AlertKind, AlertState, MeterDay
@@ -42,7 +42,7 @@ def test_binomial_lower_exact_values():
 
 def test_binomial_large_n_uses_normal_approximation_close_to_exact():
     exact = math.fsum(
-        math.exp(alerts._log_pmf(i, 20_000, 0.3)) for i in range(6_100, 20_001)
+        math.exp(stats._log_pmf(i, 20_000, 0.3)) for i in range(6_100, 20_001)
     )  # beyond EXACT_LIMIT
     assert binomial_upper(6_100, 20_000, 0.3) == pytest.approx(exact, rel=0.05)
 

@@ -15,7 +15,7 @@ from roer.answers.models import UnansweredSearch
 from roer.core import rules
 from roer.core.constants import RuleVersionStatus
 from roer.core.dates import start_of_day
-from roer.core.models import JournalEvent
+from roer.core.models import JournalEvent, RuleSet, RuleVersion
 from roer.repairs.routing import KEY as ROUTING_KEY
 from roer.repairs.tests.factories import RepairRequestFactory, WorkOrderFactory
 from roer.repairs.wizard_rules import KEY as WIZARD_KEY
@@ -133,11 +133,14 @@ def test_answers_replay_finds_the_searches_a_new_keyword_would_answer():
     assert (change.before, change.after, change.count) == (replay.NOTHING, "rent-increase", 2)
 
 
-def test_collections_rules_are_not_replayable():
-    draft = rules.live_version("collections-policy")
-    assert not replay.replayable("collections-policy")
+def test_every_rule_set_is_replayable_and_an_unknown_one_is_refused():
+    # Every product rule set; core's own tests register a "test-…" one of their own.
+    product = [key for key in rules.REGISTRY if not key.startswith("test-")]
+    assert len(product) >= 5 and all(replay.replayable(key) for key in product)
+    unknown = RuleVersion(rule_set=RuleSet(key="no-such-rules"), number=1, document={})
+    assert not replay.replayable("no-such-rules")
     with pytest.raises(replay.NotReplayable):
-        replay.replay(draft, PERIOD)
+        replay.replay(unknown, PERIOD)
 
 
 def test_replay_is_journaled_with_counts_only():
