@@ -1,7 +1,7 @@
 """Issue 6, target 5 (and issue 7's soak): the tenant portal under load, on gunicorn and PostgreSQL.
 
 The simulated corporation (`roer demo`, 2,000 dwellings over 12 years) is built once into the PostgreSQL
-database `roer_bench_portal` and kept; 200 of its tenants' portal accounts are signed in beforehand (their
+database `roer_bench_portal` and kept; 200 of its current tenants' portal accounts are signed in beforehand (their
 session cookies go to bench/data/portal-sessions.json). Then, each time:
 
 1. gunicorn serves Roer on 127.0.0.1 (two workers per core, the settings of `bench/portal_settings.py`:
@@ -77,10 +77,13 @@ SESSIONS_SCRIPT = """
 import json
 from django.test import Client
 from roer.accounts.models import User
-from roer.tenancies.models import Person
+from django.db.models import Q
+from django.utils import timezone
+from roer.tenancies.models import Tenancy
+current = Tenancy.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
 users = User.objects.filter(
-    is_active=True, pk__in=Person.objects.filter(user__isnull=False).values("user")
-).order_by("pk")[:{count}]
+    is_active=True, person__tenancy_parties__tenancy__in=current
+).distinct().order_by("pk")[:{count}]
 sessions = []
 for user in users:
     client = Client()

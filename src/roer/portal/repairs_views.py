@@ -295,10 +295,11 @@ def problem(request: HttpRequest, problem_id: str) -> HttpResponse:
         )
     answers = {k: str(v) for k, v in questions.cleaned_data.items()} if found.questions else {}
     outcome = problem_outcome(tree, found.id, answers)
-    tenancy = tenancy_for_tenant(user)
-    offer_form = _wants_form(outcome, tenancy.service_subscription)
+    # A former tenant may still sign in (to read old letters): the advice, but no request to send.
+    tenancy = _own_tenancy_or_none(user)
+    offer_form = tenancy is not None and _wants_form(outcome, tenancy.service_subscription)
     form: RequestForm | None = None
-    if offer_form:
+    if offer_form and tenancy is not None:
         if request.method == "POST":
             form = RequestForm(request.POST, request.FILES)
             if form.is_valid():
@@ -349,6 +350,7 @@ def problem(request: HttpRequest, problem_id: str) -> HttpResponse:
             "urgency": _urgency_words(outcome),
             "form": form,
             "subscription": outcome.responsibility == Responsibility.TENANT and form is not None,
+            "no_tenancy": tenancy is None,
             "emergencies": _emergencies(tree),
         },
     )

@@ -95,6 +95,20 @@ def test_a_gas_smell_gives_the_number_at_once_and_no_form(client, tenant):
     assert not RepairRequest.objects.exists()
 
 
+def test_a_former_tenant_gets_the_advice_and_a_way_to_reach_us_but_no_form(client, in_english):
+    user = UserFactory(email="oud@example.nl", roles=[Role.TENANT])
+    TenancyFactory(tenant__person=PersonFactory(user=user), end_date=dt.date(2020, 6, 30))
+    client.force_login(user)
+    url = problem_url("boiler-broken", **{"whole-home": "ja"})
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We cannot find a current tenancy of yours" in page
+    assert 'name="idempotency_key"' not in page
+    assert client.post(url, {"idempotency_key": "x", "description": ""}).status_code == 302
+    assert not RepairRequest.objects.exists()
+
+
 def test_a_broken_boiler_is_submitted_once_even_when_posted_twice(client, tenant, in_english):
     page = client.get(problem_url("boiler-broken", **{"whole-home": "ja"})).content.decode()
     assert "Urgent: within 24 hours" in page
