@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.camt_data import TENANCIES, statement_file
+from bench.readme import write_block
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-README = Path(__file__).parent / "README.md"
 SIZES = (10_000, 100_000)
 TARGET_SECONDS = 15.0
 TARGET_RATIO = 5.0
@@ -147,28 +146,6 @@ def _report(
     return lines, all(ok for _label, ok, _value in checks)
 
 
-def _write_readme(lines: list[str], database: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    name = "camt_import" if database == "sqlite" else f"camt_import_{database}"
-    command = "make bench TARGET=camt_import"
-    if database != "sqlite":
-        command = f".venv/bin/python -m bench camt_import --database {database}"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
-    block = "\n".join(
-        [
-            start,
-            f"Measured {time.strftime('%Y-%m-%d')} with `{command}`:",
-            "",
-            *lines,
-            end,
-        ]
-    )
-    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
-    README.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench camt_import")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
@@ -177,5 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {entries: measure(entries, args.database) for entries in SIZES}
     lines, met = _report(results, (load_before, _load()))
     print("\n".join(lines))
-    _write_readme(lines, args.database)
+    name, command = "camt_import", "make bench TARGET=camt_import"
+    if args.database != "sqlite":
+        name, command = (
+            f"camt_import_{args.database}",
+            f".venv/bin/python -m bench camt_import --database {args.database}",
+        )
+    write_block(name, command, lines)
     return 0 if met else 1

@@ -18,16 +18,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import resource
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench.readme import write_block
+
 LETTERS = 1_000
 TARGET_SECONDS = 60.0
 TARGET_SPEED_UP = 1.6
-README = Path(__file__).parent / "README.md"
 
 
 def _django() -> None:
@@ -161,18 +161,6 @@ def _report(count: int, figures: dict[str, float], loads: tuple[float, float]) -
     return lines, all(ok for _label, ok, _value in checks)
 
 
-def _write_readme(lines: list[str]) -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- letters:start -->", "<!-- letters:end -->"
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
-    block = "\n".join(
-        [start, f"Measured {time.strftime('%Y-%m-%d')} with `make bench TARGET=letters`:", "", *lines, end]
-    )
-    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
-    README.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench letters")
     parser.add_argument("--letters", type=int, default=LETTERS)
@@ -183,5 +171,5 @@ def main(argv: list[str] | None = None) -> int:
     lines, met = _report(args.letters, figures, (load_before, os.getloadavg()[0]))
     print("\n".join(lines))
     if args.letters == LETTERS:
-        _write_readme(lines)
+        write_block("letters", "make bench TARGET=letters", lines)
     return 0 if met else 1

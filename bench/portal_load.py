@@ -30,10 +30,11 @@ import sys
 import time
 from pathlib import Path
 
+from bench.readme import write_block
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATA = ROOT / "bench" / "data"
-README = ROOT / "bench" / "README.md"
 SESSIONS_FILE = DATA / "portal-sessions.json"
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 POSTGRES_DATABASE = "roer_bench_portal"  # only this database is ever created or dropped
@@ -343,16 +344,6 @@ def _merge(
     return merged
 
 
-def _write_readme(name: str, command: str, lines: list[str]) -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
-    block = "\n".join([start, f"Measured {time.strftime('%Y-%m-%d')} with `{command}`:", "", *lines, end])
-    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
-    README.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench portal_load")
     parser.add_argument("--seconds", type=int, default=60, help="length of the load run with thinking")
@@ -362,9 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.soak:
         lines, met = run_soak(args.soak)
         print("\n".join(lines))
-        _write_readme("soak", f"make soak (python -m bench portal_load --soak {args.soak})", lines)
+        write_block("soak", f"make soak (python -m bench portal_load --soak {args.soak})", lines)
     else:
         lines, met = run_load(args.seconds)
         print("\n".join(lines))
-        _write_readme("portal_load", "make bench TARGET=portal_load", lines)
+        write_block("portal_load", "make bench TARGET=portal_load", lines)
     return 0 if met else 1

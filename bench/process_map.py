@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -34,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.process_data import EVENTS, csv_file, xes_file
+from bench.readme import write_block
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-README = Path(__file__).parent / "README.md"
 MAP_RATIO = 5.0
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 POSTGRES_DATABASE = "roer_bench_process_map"  # only this database is ever created or dropped
@@ -195,25 +194,17 @@ def report(figures: dict[str, Any]) -> tuple[list[str], bool]:
     return lines, all(ok for _label, ok, _value in checks)
 
 
-def _write_readme(lines: list[str], database: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    name = "process_map" if database == "sqlite" else f"process_map_{database}"
-    command = "make bench TARGET=process_map"
-    if database != "sqlite":
-        command = f".venv/bin/python -m bench process_map --database {database}"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
-    block = "\n".join([start, f"Measured {time.strftime('%Y-%m-%d')} with `{command}`:", "", *lines, end])
-    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
-    README.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench process_map")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args(argv or [])
     lines, met = report(measure(args.database))
     print("\n".join(lines))
-    _write_readme(lines, args.database)
+    name, command = "process_map", "make bench TARGET=process_map"
+    if args.database != "sqlite":
+        name, command = (
+            f"process_map_{args.database}",
+            f".venv/bin/python -m bench process_map --database {args.database}",
+        )
+    write_block(name, command, lines)
     return 0 if met else 1

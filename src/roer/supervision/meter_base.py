@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.functional import Promise
 
+from roer.core.constants import ActorKind, Channel
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject
 
 WIZARD = "repair-wizard"
@@ -176,3 +178,32 @@ class Window:
     def before(self, tenancy_id: str, key: Any, moment: dt.datetime) -> bool:
         earliest = moment - self.window
         return any(earliest <= m < moment for m in self._moments.get((tenancy_id, key), ()))
+
+
+def portal_visits(start: dt.datetime, end: dt.datetime, tenancy_ids: Iterable[str]) -> Window:
+    """The given tenancies' own portal visits in the channel-switch window before [start, end), per topic:
+    a repair in the wizard (`repair`), or an answer on its topic. Only those tenancies': a look-up on the
+    subject index, not a scan of the week's visits. Used by the channel-switch meter and the review queue."""
+    visits = (
+        about_tenancy(
+            ("wizard_step", "repair_request_submitted", "answer_viewed"), start - SWITCH_WINDOW, end
+        )
+        .filter(
+            subject_id__in=sorted(set(tenancy_ids)),
+            event__actor_kind=ActorKind.TENANT,
+            event__channel=Channel.PORTAL,
+        )
+        .values_list(
+            "subject_id",
+            "event__activity",
+            KeyTextTransform("contact_topic", "event__facts"),
+            "event__occurred_at",
+        )
+    )
+    return Window(
+        (
+            (tenancy, "repair" if activity != "answer_viewed" else topic, moment)
+            for tenancy, activity, topic, moment in visits
+        ),
+        SWITCH_WINDOW,
+    )

@@ -39,7 +39,6 @@ from roer.supervision.meter_base import (
     REPEAT_WINDOW,
     REQUEST,
     ROUTING,
-    SWITCH_WINDOW,
     WIZARD,
     WRONG_FLAGS,
     Meter,
@@ -50,6 +49,7 @@ from roer.supervision.meter_base import (
     Window,
     about_tenancy,
     day_events,
+    portal_visits,
     subject_of,
     version_of,
 )
@@ -155,32 +155,16 @@ def channel_switch(start: dt.datetime, end: dt.datetime) -> list[Row]:
     contacts = about_tenancy(("contact_logged", "callback_requested"), start, end).filter(
         Q(event__activity="callback_requested") | Q(event__channel__in=[Channel.PHONE, Channel.DESK])
     )
-    rows = contacts.values_list(
-        "subject_id",
-        "event__activity",
-        "event__channel",
-        KeyTextTransform("topic", "event__facts"),
-        "event__occurred_at",
-    )
-    visits = (
-        about_tenancy(
-            ("wizard_step", "repair_request_submitted", "answer_viewed"), start - SWITCH_WINDOW, end
-        )
-        .filter(event__actor_kind=ActorKind.TENANT, event__channel=Channel.PORTAL)
-        .values_list(
+    rows = list(
+        contacts.values_list(
             "subject_id",
             "event__activity",
-            KeyTextTransform("contact_topic", "event__facts"),
+            "event__channel",
+            KeyTextTransform("topic", "event__facts"),
             "event__occurred_at",
         )
     )
-    window = Window(
-        (
-            (tenancy, "repair" if activity != "answer_viewed" else topic, moment)
-            for tenancy, activity, topic, moment in visits
-        ),
-        SWITCH_WINDOW,
-    )
+    window = portal_visits(start, end, (row[0] for row in rows))
     for tenancy, activity, channel, topic, moment in rows:
         switched = 1 if window.before(tenancy, topic, moment) else 0
         via = "callback" if activity == "callback_requested" else channel

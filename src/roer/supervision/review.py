@@ -28,21 +28,20 @@ from django.utils.translation import gettext_lazy as _
 
 from roer.accounts.constants import Role
 from roer.core import journal
-from roer.core.constants import ActorKind, Channel
+from roer.core.constants import Channel
 from roer.core.dates import start_of_day
 from roer.core.models import JournalEvent, JournalRuleVersion, JournalSubject
 from roer.supervision.meter_base import (
     LOW_GRADE,
     REQUEST,
-    SWITCH_WINDOW,
     TENANCY,
     Meter,
     Row,
     Rows,
     Unit,
-    Window,
     about_tenancy,
     day_events,
+    portal_visits,
 )
 from roer.supervision.models import ReviewItem, ReviewItemTag, ReviewReason, ReviewState, ReviewTag
 
@@ -118,30 +117,7 @@ def _channel_switches(start: dt.datetime, end: dt.datetime) -> list[int]:
     )
     if not contacts:
         return []
-    # Only the contacting tenancies' visits: a lookup on the subject index, not a scan of the week's visits.
-    visits = (
-        about_tenancy(
-            ("wizard_step", "repair_request_submitted", "answer_viewed"), start - SWITCH_WINDOW, end
-        )
-        .filter(
-            subject_id__in=sorted({tenancy for _event, tenancy, _topic, _moment in contacts}),
-            event__actor_kind=ActorKind.TENANT,
-            event__channel=Channel.PORTAL,
-        )
-        .values_list(
-            "subject_id",
-            "event__activity",
-            KeyTextTransform("contact_topic", "event__facts"),
-            "event__occurred_at",
-        )
-    )
-    window = Window(
-        (
-            (tenancy, "repair" if activity != "answer_viewed" else topic, moment)
-            for tenancy, activity, topic, moment in visits
-        ),
-        SWITCH_WINDOW,
-    )
+    window = portal_visits(start, end, (tenancy for _event, tenancy, _topic, _moment in contacts))
     return [event for event, tenancy, topic, moment in contacts if window.before(tenancy, topic, moment)]
 
 
