@@ -9,13 +9,17 @@ import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+import structlog
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+logger = structlog.get_logger(__name__)
 
 # Letters load nothing from outside: no http(s), no files; only inline data.
 _FETCHER = URLFetcher(allowed_protocols=("data",))
@@ -70,7 +74,14 @@ def pdfs_from_html(documents: Sequence[str]) -> list[bytes]:
     share one core. A handful is rendered here, in this process."""
     if len(documents) < POOL_FROM or (os.cpu_count() or 1) < 2:
         return [pdf_from_html(html) for html in documents]
-    return list(_shared_pool().map(_pdf_in_worker, documents, chunksize=4))
+    try:
+        return list(_shared_pool().map(_pdf_in_worker, documents, chunksize=4))
+    except (OSError, AssertionError, BrokenProcessPool) as error:
+        # No worker processes here (a daemonic Celery worker, a process limit, a worker killed): the letters
+        # still go out, laid out one after the other in this process.
+        logger.warning("pdf_pool_unavailable", error=repr(error), documents=len(documents))
+        pool_close()
+        return [pdf_from_html(html) for html in documents]
 
 
 def _pdf_in_worker(html: str) -> bytes:

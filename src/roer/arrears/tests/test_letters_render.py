@@ -93,3 +93,14 @@ def test_from_eight_letters_the_pdfs_are_made_by_a_pool_of_worker_processes(monk
     assert made_here == []  # none laid out in this process: the workers (fresh interpreters) did
     sizes = {Letter.objects.get(pk=letter.pk).pdf.size for letter in letters}
     assert all(size > 2_000 for size in sizes)
+
+
+def test_without_worker_processes_the_letters_are_laid_out_here(monkeypatch):
+    def no_pool():
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(render, "_shared_pool", no_pool)
+    to_render = LettersToRender()
+    letters = [letter for _ in range(render.POOL_FROM) for letter in _send(_tenancy(), to_render)]
+    assert letters_render(to_render) == len(letters)
+    assert all(Letter.objects.get(pk=letter.pk).pdf for letter in letters)
